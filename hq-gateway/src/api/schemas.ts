@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/**
+ * HQ's API contract. Declared once here; the kiosk agent's HQ client imports these schemas
+ * rather than redeclaring them.
+ */
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64');
+const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
+
+export const HqErrorCode = z.enum([
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'TERMINAL_UNAUTHENTICATED',
+  'CHALLENGE_NOT_FOUND',
+  'CHALLENGE_EXPIRED',
+  'CHALLENGE_USED',
+  'CERTIFICATE_MALFORMED',
+  'CERTIFICATE_CHAIN_INVALID',
+  'CERTIFICATE_EXPIRED',
+  'CERTIFICATE_NOT_YET_VALID',
+  'CERTIFICATE_REVOKED',
+  'SIGNATURE_INVALID',
+  'CARD_NOT_REGISTERED',
+  'SESSION_NOT_FOUND',
+  'SESSION_EXPIRED',
+  'SERVICE_REFUSED',
+  'ISSUANCE_NOT_FOUND',
+  'COPY_NOT_FOUND',
+  'IDEMPOTENCY_CONFLICT',
+  'INTERNAL',
+]);
+export type HqErrorCode = z.infer<typeof HqErrorCode>;
+
+/** Every non-2xx answer has this body. */
+export const HqErrorBody = z.object({
+  error: z.object({
+    code: HqErrorCode,
+    message: z.string(),
+    /** For VALIDATION_FAILED: which fields were wrong. */
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type HqErrorBody = z.infer<typeof HqErrorBody>;
+
+/** Kiosks authenticate with their terminal credentials (bearer token for now; mutual TLS later). */
+export const TERMINAL_ID_HEADER = 'x-terminal-id';
+
+export const ChallengePurpose = z.enum(['kiosk-session']);
+export type ChallengePurpose = z.infer<typeof ChallengePurpose>;
+
+// POST /v1/kiosk/challenges
+export const ChallengeRequest = z.strictObject({ purpose: ChallengePurpose });
+export type ChallengeRequest = z.infer<typeof ChallengeRequest>;
+export const ChallengeResponse = z.object({
+  challengeId: z.uuid(),
+  /** 32 random bytes, base64. */
+  nonce: base64,
+  expiresAt: z.iso.datetime(),
+});
+export type ChallengeResponse = z.infer<typeof ChallengeResponse>;
+
+// POST /v1/kiosk/sessions
+export const SessionRequest = z.strictObject({
+  challengeId: z.uuid(),
+  /** The card's user-authentication certificate (EF 000A), DER base64. */
+  certificate: base64.max(8192),
+  /** RSA PKCS#1 v1.5 signature over DigestInfo(SHA-256(nonce ‖ terminalId ‖ purpose)), base64. */
+  signature: base64.max(1024),
+});
+export type SessionRequest = z.infer<typeof SessionRequest>;
+export const SessionResponse = z.object({
+  sessionId: z.uuid(),
+  expiresAt: z.iso.datetime(),
+  municipality: z.object({ code: z.string(), name: z.string() }),
+  services: z.array(z.enum(['juminhyo'])),
+});
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+// POST /v1/kiosk/issuances
+export const IssuanceRequest = z.strictObject({
+  sessionId: z.uuid(),
+  /** The same key on a retry yields the same answer. */
+  idempotencyKey: z.uuid(),
+  certificateType: z.literal('juminhyo'),
+  /** The walking skeleton issues the holder's own 住民票の写し with default options. */
+  scope: z.literal('self').default('self'),
+  copies: z.number().int().min(1).max(10).default(1),
+});
+export type IssuanceRequest = z.infer<typeof IssuanceRequest>;
+
+/** A document as HQ signs it: the exact payload bytes (base64url JSON) and an Ed25519 signature over them. */
+export const SignedDocument = z.object({
+  payload: base64url,
+  signature: base64url,
+  keyId: z.string(),
+});
+export type SignedDocument = z.infer<typeof SignedDocument>;
+
+export const IssuanceResponse = z.object({
+  issuanceId: z.uuid(),
+  feeYen: z.number().int().min(0),
+  documents: z.array(SignedDocument).min(1),
+});
+export type IssuanceResponse = z.infer<typeof IssuanceResponse>;
+
+// POST /v1/kiosk/issuances/:issuanceId/copies/:serial
+export const CopyReportRequest = z.strictObject({ status: z.enum(['printed', 'spoiled']) });
+export type CopyReportRequest = z.infer<typeof CopyReportRequest>;
+export const CopyReportResponse = z.object({ serial: z.string(), status: z.enum(['printed', 'spoiled', 'issued']) });
+
+/** One person as printed on a 住民票の写し. */
+export const JuminhyoPerson = z.object({
+  name: z.string(),
+  nameKana: z.string(),
+  birthDate: z.iso.date(),
+  sex: z.enum(['male', 'female']),
+  relationship: z.string(),
+  becameResidentOn: z.iso.date(),
+});
+
+/** What the payload of a SignedDocument decodes to. */
+export const DocumentPayload = z.object({
+  version: z.literal(1),
+  type: z.literal('juminhyo'),
+  serial: z.string().regex(/^[A-Z0-9-]{6,32}$/),
+  issuedAt: z.iso.datetime(),
+  issuanceId: z.uuid(),
+  sessionId: z.uuid(),
+  terminalId: z.string(),
+  /** SHA-256 of the DER user-authentication certificate that opened the session, hex. */
+  cardCertificateSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  copy: z.object({ index: z.number().int().min(1), of: z.number().int().min(1) }),
+  municipality: z.object({ code: z.string(), name: z.string(), mayor: z.string(), prefecture: z.string() }),
+  address: z.string(),
+  householder: z.string(),
+  persons: z.array(JuminhyoPerson).min(1),
+});
+export type DocumentPayload = z.infer<typeof DocumentPayload>;

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes shared by agent and UI. The UI maps each code to words and pictures
+ * (never the other way round: no string matching on messages).
+ */
+export const ErrorCode = z.enum([
+  'CARD_REMOVED',
+  'CARD_UNREADABLE',
+  'CARD_TIMEOUT',
+  'READER_UNAVAILABLE',
+  'PIN_WRONG',
+  'PIN_LOCKED',
+  'PIN_FORMAT',
+  'CERTIFICATE_INVALID',
+  'CARD_NOT_REGISTERED',
+  'SERVICE_REFUSED',
+  'HQ_UNAVAILABLE',
+  'HQ_REJECTED',
+  'DOCUMENT_INVALID',
+  'PRINTER_FAILED',
+  'INACTIVITY_TIMEOUT',
+  'BAD_REQUEST',
+  'INVALID_STATE',
+  'UNAUTHORIZED',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** Who can fix it: the user (retry, remove card), staff (paper, jam), a technician, or nobody (automatic). */
+export const ErrorAction = z.enum(['user', 'staff', 'technician', 'automatic']);
+export type ErrorAction = z.infer<typeof ErrorAction>;
+
+export const ErrorInfo = z.object({
+  code: ErrorCode,
+  action: ErrorAction,
+  /** Only for PIN_WRONG: tries left on the card after this attempt. */
+  triesLeft: z.number().int().min(0).optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfo>;
+
+/** The default "who can fix it" for each code. */
+export const errorActions: Record<ErrorCode, ErrorAction> = {
+  CARD_REMOVED: 'user',
+  CARD_UNREADABLE: 'user',
+  CARD_TIMEOUT: 'user',
+  READER_UNAVAILABLE: 'technician',
+  PIN_WRONG: 'user',
+  PIN_LOCKED: 'user',
+  PIN_FORMAT: 'user',
+  CERTIFICATE_INVALID: 'user',
+  CARD_NOT_REGISTERED: 'user',
+  SERVICE_REFUSED: 'user',
+  HQ_UNAVAILABLE: 'automatic',
+  HQ_REJECTED: 'technician',
+  DOCUMENT_INVALID: 'technician',
+  PRINTER_FAILED: 'staff',
+  INACTIVITY_TIMEOUT: 'automatic',
+  BAD_REQUEST: 'automatic',
+  INVALID_STATE: 'automatic',
+  UNAUTHORIZED: 'automatic',
+  INTERNAL: 'technician',
+};

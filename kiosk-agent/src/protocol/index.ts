@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './state';
+export * from './intents';
+export * from './events';
