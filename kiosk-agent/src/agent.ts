@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { EmulatorReader } from './card/emulator-reader';
+import type { AgentOptions } from './config/options';
+import { DeviceStatusMonitor } from './device/status';
+import { devRoutes } from './dev/routes';
+import { VirtualCardDeck } from './dev/virtual-cards';
+import { IssuanceFlow } from './flows/issuance-flow';
+import { HqClient } from './hq/client';
+import { createLogger } from './logging';
+import { SimulatedPrinter } from './printer/simulated';
+import { renderDocument } from './render/juminhyo';
+import { createHttpApp } from './server/http';
+import { uiRoutes } from './server/ui-static';
+import { attachUiSocket } from './server/ui-socket';
+
+const TerminalFile = z.object({ terminalId: z.string().min(1), token: z.string().min(16) });
+
+export interface RunningAgent {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Where the kiosk keeps its own configuration inside the data folder. */
+export function kioskPaths(dataDir: string) {
+  return {
+    terminal: path.join(dataDir, 'kiosk', 'terminal.json'),
+    documentKey: path.join(dataDir, 'kiosk', 'hq-document-signing.pub'),
+    cards: path.join(dataDir, 'cards'),
+  };
+}
+
+/** Starts the kiosk agent: devices, HQ client, the issuance flow, the UI and (in simulation) the dev panel. */
+export async function startAgent(options: AgentOptions, logger: Logger = createLogger('kiosk-agent')): Promise<RunningAgent> {
+  const paths = kioskPaths(options.dataDir);
+  const credentials = TerminalFile.parse(JSON.parse(await readFile(paths.terminal, 'utf8')));
+  const documentPublicKey = await readFile(paths.documentKey, 'utf8');
+
+  const reader = new EmulatorReader('Virtual JPKI reader');
+  const printer = new SimulatedPrinter(options.outputDir);
+  const hq = new HqClient({ baseUrl: options.hqUrl, credentials });
+  const flow = new IssuanceFlow({
+    reader,
+    printer,
+    hq,
+    documentPublicKey,
+    render: (doc) => renderDocument(doc, { dpi: 300 }),
+    logger,
+    inactivity: options.inactivity,
+  });
+  const devices = new DeviceStatusMonitor(reader, printer);
+  const deck = new VirtualCardDeck(paths.cards, reader);
+
+  const uiToken = randomBytes(24).toString('base64url');
+  const app = createHttpApp({
+    ui: await uiRoutes(options.uiDist, uiToken),
+    dev: devRoutes({ deck, printer, outputDir: options.outputDir }),
+    logger,
+  });
+  const server = createServer(app);
+  const io = attachUiSocket(server, { uiToken, flow, devices, logger });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host}:${port}`;
+  logger.info({ event: 'agent.started', url, terminalId: credentials.terminalId }, 'kiosk agent listening');
+
+  return {
+    url,
+    async close() {
+      await flow.close();
+      devices.close();
+      await reader.close();
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+      logger.info({ event: 'agent.stopped' }, 'kiosk agent stopped');
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import type { z } from 'zod';
+import {
+  ChallengeResponse,
+  CopyReportResponse,
+  HqErrorBody,
+  IssuanceResponse,
+  SessionResponse,
+  TERMINAL_ID_HEADER,
+  type ChallengePurpose,
+  type CopyReportRequest,
+  type HqErrorCode,
+  type IssuanceRequest,
+} from 'hq-gateway/api/schemas';
+import { KioskError } from '../errors';
+import type { ErrorCode } from '../protocol/errors';
+
+export interface TerminalCredentials {
+  terminalId: string;
+  token: string;
+}
+
+export interface HqClientOptions {
+  baseUrl: string;
+  credentials: TerminalCredentials;
+  /** Per request. */
+  timeoutMs?: number;
+  /** Extra attempts for idempotent requests when HQ cannot be reached. */
+  retries?: number;
+}
+
+/** How an HQ refusal reaches the user: the kiosk's own stable codes, never HQ's message text. */
+function kioskCodeFor(code: HqErrorCode): ErrorCode {
+  switch (code) {
+    case 'CERTIFICATE_CHAIN_INVALID':
+    case 'CERTIFICATE_EXPIRED':
+    case 'CERTIFICATE_NOT_YET_VALID':
+    case 'CERTIFICATE_REVOKED':
+    case 'CERTIFICATE_MALFORMED':
+    case 'SIGNATURE_INVALID':
+      return 'CERTIFICATE_INVALID';
+    case 'CARD_NOT_REGISTERED':
+      return 'CARD_NOT_REGISTERED';
+    case 'SERVICE_REFUSED':
+      return 'SERVICE_REFUSED';
+    default:
+      return 'HQ_REJECTED';
+  }
+}
+
+/** Thrown for an HQ answer that is an error; carries HQ's code for logs and the kiosk code for the UI. */
+export class HqRefusal extends KioskError {
+  constructor(
+    readonly hqCode: HqErrorCode,
+    readonly status: number,
+  ) {
+    super(kioskCodeFor(hqCode), `HQ ${status} ${hqCode}`);
+  }
+}
+
+/**
+ * The kiosk's HQ client: terminal credentials on every request, every answer validated with HQ's own
+ * schemas (imported, not redeclared), retries only where the request is idempotent.
+ */
+export class HqClient {
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+
+  constructor(private readonly options: HqClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.retries = options.retries ?? 2;
+  }
+
+  get terminalId(): string {
+    return this.options.credentials.terminalId;
+  }
+
+  createChallenge(purpose: ChallengePurpose) {
+    return this.post('/v1/kiosk/challenges', { purpose }, ChallengeResponse, 0);
+  }
+
+  openSession(body: { challengeId: string; certificate: string; signature: string }) {
+    // Not retried: the challenge is single use, a retry could only be refused.
+    return this.post('/v1/kiosk/sessions', body, SessionResponse, 0);
+  }
+
+  issue(body: IssuanceRequest) {
+    return this.post('/v1/kiosk/issuances', body, IssuanceResponse, this.retries);
+  }
+
+  reportCopy(issuanceId: string, serial: string, body: CopyReportRequest) {
+    const path = `/v1/kiosk/issuances/${encodeURIComponent(issuanceId)}/copies/${encodeURIComponent(serial)}`;
+    return this.post(path, body, CopyReportResponse, this.retries);
+  }
+
+  private async post<S extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    retries: number,
+  ): Promise<z.infer<S>> {
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(new URL(path, this.options.baseUrl), {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${this.options.credentials.token}`,
+            [TERMINAL_ID_HEADER]: this.options.credentials.terminalId,
+          },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (error) {
+        if (attempt < retries) continue;
+        throw new KioskError('HQ_UNAVAILABLE', path, { cause: error });
+      }
+      const json: unknown = await response.json().catch(() => undefined);
+      if (response.ok) {
+        const parsed = schema.safeParse(json);
+        if (!parsed.success) throw new KioskError('HQ_REJECTED', `malformed answer from ${path}`);
+        return parsed.data;
+      }
+      if (response.status >= 500 && attempt < retries) continue;
+      const error = HqErrorBody.safeParse(json);
+      if (!error.success) {
+        throw new KioskError(response.status >= 500 ? 'HQ_UNAVAILABLE' : 'HQ_REJECTED', `${path} ${response.status}`);
+      }
+      throw new HqRefusal(error.data.error.code, response.status);
+    }
+  }
+}

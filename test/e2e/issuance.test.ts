@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser';
+import { devApi } from '../support/dev-api';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+let system: TestSystem;
+let browser: Browser;
+
+beforeAll(async () => {
+  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.close();
+});
+
+async function typePin(page: Page, pin: string) {
+  for (const digit of pin) await page.getByTestId(`keypad-${digit}`).click();
+  await page.getByTestId('pin-submit').click();
+}
+
+const screen = (page: Page, name: string) => page.locator(`[data-screen="${name}"]`);
+
+describe('a walk-in user prints a 住民票の写し with a demo card', () => {
+  it('wrong PIN once, right PIN, confirm, prints, takes the card, back to idle', async () => {
+    const dev = devApi(system.kioskUrl);
+    const taro = (await dev.cards()).find((card) => card.id === 'demo-taro');
+    expect(taro).toBeDefined();
+    if (!taro) return;
+    const wrongPin = taro.pins.userAuth === '9999' ? '9998' : '9999';
+
+    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(system.kioskUrl);
+    await expect.poll(() => screen(page, 'idle').count()).toBe(1);
+    await page.getByTestId('start').click();
+    await page.getByTestId('certificate-juminhyo').click();
+    await screen(page, 'placeCard').waitFor();
+
+    await dev.insert('demo-taro');
+    await screen(page, 'pin').waitFor();
+    await expect.poll(() => page.getByTestId('tries-left').textContent()).toContain('3');
+
+    await typePin(page, wrongPin);
+    await page.locator('[data-testid="notice"][data-code="PIN_WRONG"]').waitFor();
+    await expect.poll(() => page.getByTestId('tries-left').textContent()).toContain('2');
+    expect((await dev.cards()).find((card) => card.id === 'demo-taro')?.triesLeft.userAuth).toBe(2);
+
+    await typePin(page, taro.pins.userAuth);
+    await screen(page, 'confirm').waitFor();
+    expect(await page.getByTestId('fee').textContent()).toMatch(/300/);
+    // The right PIN restores the retry counter on the card.
+    expect((await dev.cards()).find((card) => card.id === 'demo-taro')?.triesLeft.userAuth).toBe(3);
+
+    await page.getByTestId('confirm').click();
+    await screen(page, 'takeCardAndCertificate').waitFor({ timeout: 30_000 });
+
+    const prints = await dev.prints();
+    expect(prints).toHaveLength(1);
+    const png = await readFile(path.join(system.outputDir, prints[0]!.file));
+    const meta = await sharp(png).metadata();
+    expect(meta.format).toBe('png');
+    expect(meta.width).toBeGreaterThanOrEqual(2480); // A4 at ≥ 300 dpi
+    expect(meta.height).toBeGreaterThanOrEqual(3508);
+
+    await dev.remove();
+    await screen(page, 'idle').waitFor();
+    await page.close();
+  });
+
+  it('pulling the card at the PIN screen returns to idle with a message', async () => {
+    const dev = devApi(system.kioskUrl);
+    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(system.kioskUrl);
+    await page.getByTestId('start').click();
+    await page.getByTestId('certificate-juminhyo').click();
+    await dev.insert('demo-hanako');
+    await screen(page, 'pin').waitFor();
+    await dev.remove();
+    await screen(page, 'idle').waitFor();
+    await page.locator('[data-testid="notice"][data-code="CARD_REMOVED"]').waitFor();
+    await page.close();
+  });
+
+  it('a card whose PIN is locked is told so and nothing is spent', async () => {
+    const dev = devApi(system.kioskUrl);
+    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(system.kioskUrl);
+    await page.getByTestId('start').click();
+    await page.getByTestId('certificate-juminhyo').click();
+    await dev.insert('demo-kenichi');
+    await screen(page, 'pinLocked').waitFor();
+    expect((await dev.cards()).find((card) => card.id === 'demo-kenichi')?.locked.userAuth).toBe(true);
+    await dev.remove();
+    await screen(page, 'idle').waitFor();
+    await page.close();
+  });
+});
