@@ -16,7 +16,7 @@
  * Run directly: `tsx deploy/src/local/seed.ts [--data ./data] [--reset-cards]`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -94,7 +94,10 @@ export async function ensureDemoData(dataDir: string): Promise<{ created: boolea
 
   // The database's cold start (seconds of WASM start-up) overlaps with RSA key generation (thread pool).
   const dbReady = openPgliteDatabase({ dataDir: paths.database });
-  const pki = await createDemoPki();
+  const pki = await createDemoPki().catch(async (error: unknown) => {
+    await dbReady.then((db) => db.close()).catch(() => undefined);
+    throw error;
+  });
   const db = await dbReady;
   const token = randomBytes(32).toString('base64url');
   try {
@@ -274,6 +277,7 @@ async function exists(file: string): Promise<boolean> {
 /** Private keys and the terminal token: readable by the owner only. */
 async function writeSecret(file: string, text: string): Promise<void> {
   await writeFile(file, text, { mode: 0o600 });
+  await chmod(file, 0o600); // the mode above applies only when the file is created
 }
 
 // Command line: only when this file is the entry point, never when imported.
@@ -289,6 +293,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   console.log(created ? `Seeded ${dataDir} in ${Date.now() - started} ms` : `${dataDir} is already seeded`);
   if (values['reset-cards']) {
     const { reset, missing } = await resetDemoCards(dataDir);
-    console.log(`Cards reset: ${reset.join(', ') || 'none'}${missing.length ? `; missing: ${missing.join(', ')}` : ''}`);
+    console.log(
+      `Cards reset: ${reset.join(', ') || 'none'}${missing.length ? `; missing: ${missing.join(', ')}` : ''}`,
+    );
   }
 }

@@ -70,10 +70,24 @@ process.on('SIGTERM', () => void stop(0));
 
 const seeded = await ensureDemoData(dataDir);
 if (seeded.created) console.log(`Created demo data in ${dataDir}`);
-run('hq-gateway', 'hq-gateway/src/main.ts', ['--data', dataDir, '--host', '127.0.0.1', '--port', String(hqPort)]);
+run('hq-gateway', 'hq-gateway/src/main.ts', [
+  '--data',
+  dataDir,
+  '--host',
+  '127.0.0.1',
+  '--port',
+  String(hqPort),
+]);
 await waitFor(`${hqUrl}/v1/health`, 60_000);
 run('kiosk-agent', 'kiosk-agent/src/main.ts', [
-  '--data', dataDir, '--output', outputDir, '--port', String(kioskPort), '--hq', hqUrl,
+  '--data',
+  dataDir,
+  '--output',
+  outputDir,
+  '--port',
+  String(kioskPort),
+  '--hq',
+  hqUrl,
 ]);
 await waitFor(`${kioskUrl}/healthz`, 60_000);
 console.log(`

@@ -74,6 +74,8 @@ export const SessionResponse = z.object({
   expiresAt: z.iso.datetime(),
   municipality: z.object({ code: z.string(), name: z.string() }),
   services: z.array(z.enum(['juminhyo'])),
+  /** What this resident may get now and for how much (per copy), shown before anything is issued. */
+  offer: z.array(z.object({ certificate: z.enum(['juminhyo']), feeYen: z.number().int().min(0) })),
 });
 export type SessionResponse = z.infer<typeof SessionResponse>;
 
@@ -107,7 +109,10 @@ export type IssuanceResponse = z.infer<typeof IssuanceResponse>;
 // POST /v1/kiosk/issuances/:issuanceId/copies/:serial
 export const CopyReportRequest = z.strictObject({ status: z.enum(['printed', 'spoiled']) });
 export type CopyReportRequest = z.infer<typeof CopyReportRequest>;
-export const CopyReportResponse = z.object({ serial: z.string(), status: z.enum(['printed', 'spoiled', 'issued']) });
+export const CopyReportResponse = z.object({
+  serial: z.string(),
+  status: z.enum(['printed', 'spoiled', 'issued']),
+});
 
 /** One person as printed on a 住民票の写し. */
 export const JuminhyoPerson = z.object({

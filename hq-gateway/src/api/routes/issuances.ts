@@ -1,0 +1,81 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { appendAudit } from '../../db/audit';
+import { issueDocuments } from '../../issuance/issue';
+import { reportCopy } from '../../issuance/store';
+import type { ResolvedDeps } from '../deps';
+import { HttpError } from '../errors';
+import { requestLogger, terminalOf } from '../request-log';
+import { CopyReportRequest, DocumentPayload, IssuanceRequest, type CopyReportResponse } from '../schemas';
+
+type CopyReportAnswer = z.infer<typeof CopyReportResponse>;
+import { parseBody } from '../validate-body';
+
+/** POST /v1/kiosk/issuances: see issuance/issue.ts. The answer is sent as stored text, byte-identical on retry. */
+export function createIssuance(deps: ResolvedDeps): RequestHandler {
+  return async (req, res) => {
+    const request = parseBody(IssuanceRequest, req.body);
+    const terminalId = terminalOf(res);
+    const result = await issueDocuments(deps, terminalId, request);
+    const log = requestLogger(res);
+    if (!result.ok) {
+      log?.warn(
+        { event: 'issuance.refused', code: result.code, sessionId: request.sessionId },
+        'issuance refused',
+      );
+      throw new HttpError(result.code, result.message);
+    }
+    log?.info(
+      { event: `issuance.${result.outcome}`, issuanceId: result.issuanceId, sessionId: request.sessionId },
+      `issuance ${result.outcome}`,
+    );
+    res.status(201).type('application/json').send(result.body);
+  };
+}
+
+const CopyParams = z.object({
+  issuanceId: z.uuid(),
+  serial: DocumentPayload.shape.serial,
+});
+
+/** POST /v1/kiosk/issuances/:issuanceId/copies/:serial: printed or spoiled; retries are harmless. */
+export function reportIssuanceCopy(deps: ResolvedDeps): RequestHandler {
+  return async (req, res) => {
+    const params = parseBody(CopyParams, req.params);
+    const { status } = parseBody(CopyReportRequest, req.body);
+    const terminalId = terminalOf(res);
+    const now = deps.now();
+    const result = await deps.db.transaction(async (tx) => {
+      const report = await reportCopy(tx, { terminalId, ...params, status, at: now });
+      if (report.ok && report.changed) {
+        await appendAudit(tx, {
+          event: status === 'printed' ? 'issuance.copy_printed' : 'issuance.copy_spoiled',
+          at: now,
+          terminalId,
+          issuanceId: params.issuanceId,
+          serial: params.serial,
+        });
+      }
+      return report;
+    });
+    if (!result.ok) {
+      const message =
+        result.code === 'IDEMPOTENCY_CONFLICT'
+          ? `copy already reported as ${result.current}`
+          : 'no such copy';
+      throw new HttpError(result.code, result.code === 'ISSUANCE_NOT_FOUND' ? 'no such issuance' : message);
+    }
+    requestLogger(res)?.info(
+      {
+        event: 'issuance.copy_reported',
+        issuanceId: params.issuanceId,
+        serial: params.serial,
+        status,
+        changed: result.changed,
+      },
+      'copy reported',
+    );
+    const body: CopyReportAnswer = { serial: result.serial, status: result.status };
+    res.json(body);
+  };
+}

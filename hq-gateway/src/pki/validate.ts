@@ -1,0 +1,165 @@
+import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import type { ChallengePurpose, HqErrorCode } from '../api/schemas';
+import { sessionSigningInput } from '../api/signing-input';
+import {
+  authorityKeyIdentifierHex,
+  isCaCertificate,
+  keyUsageByte,
+  KeyUsageBit,
+  parseCertificateDer,
+  serialNumberHex,
+} from './certificate-fields';
+import { cryptoEngine } from './engine';
+
+/**
+ * Validation of a card's user-authentication certificate and of the session signature it made.
+ * Pure: trust anchors, time and revocation data are handed in; nothing is read from disk or a database.
+ * Bad input never throws: every failure is a typed result carrying the HQ error code to answer with.
+ */
+
+export type UserAuthFailureCode = Extract<
+  HqErrorCode,
+  | 'CERTIFICATE_MALFORMED'
+  | 'CERTIFICATE_CHAIN_INVALID'
+  | 'CERTIFICATE_EXPIRED'
+  | 'CERTIFICATE_NOT_YET_VALID'
+  | 'CERTIFICATE_REVOKED'
+  | 'SIGNATURE_INVALID'
+>;
+
+export interface ValidatedUserAuthCertificate {
+  /** SHA-256 of the DER certificate, lowercase hex. */
+  sha256: string;
+  /** Serial number, lowercase hex of the INTEGER's content bytes. */
+  serialNumber: string;
+  /** Authority key identifier (the issuing CA generation's key id), lowercase hex. */
+  issuerKeyId: string;
+  notAfter: Date;
+}
+
+export type UserAuthValidation =
+  | { ok: true; certificate: ValidatedUserAuthCertificate }
+  /** `reason` is for logs: technical, never personal. */
+  | { ok: false; code: UserAuthFailureCode; reason: string };
+
+export interface UserAuthValidationInput {
+  /** DER certificate as read from EF 000A. */
+  certificate: Uint8Array;
+  /** RSASSA-PKCS1-v1_5 SHA-256 signature over sessionSigningInput(nonce, terminalId, purpose). */
+  signature: Uint8Array;
+  nonce: Uint8Array;
+  terminalId: string;
+  purpose: ChallengePurpose;
+  /** User-authentication CA certificates (every generation in service). Never the signature CAs. */
+  trustAnchors: readonly pkijs.Certificate[];
+  /** The moment validity is judged at. */
+  at: Date;
+  /** Revoked certificates as revocationKey(issuerKeyId, serial); filled from CRLs in a later issue. */
+  revokedSerials?: ReadonlySet<string>;
+}
+
+/** Serial numbers are unique per CA key only, so revocation entries name the issuer's key id too. */
+export function revocationKey(issuerKeyIdHex: string, serialHex: string): string {
+  return `${issuerKeyIdHex.toLowerCase()}:${serialHex.toLowerCase()}`;
+}
+
+/** pkijs's "certificate is either not yet valid or expired" result code. */
+const PKIJS_DATE_FAILURE = 8;
+
+export async function validateUserAuthentication(
+  input: UserAuthValidationInput,
+): Promise<UserAuthValidation> {
+  const cert = parseCertificateDer(input.certificate);
+  if (!cert) return fail('CERTIFICATE_MALFORMED', 'not a DER certificate');
+
+  // A CA certificate would otherwise chain to itself when it is one of the anchors.
+  if (isCaCertificate(cert)) return fail('CERTIFICATE_CHAIN_INVALID', 'CA certificate presented');
+
+  // Trust first: validity and the rest are only worth reporting for a certificate our CAs issued.
+  // pkijs finds issuers by authority/subject key identifier and then checks the signature, which is what
+  // lets several CA generations share one DN.
+  const chain = await verifyChain(cert, input.trustAnchors, input.at);
+  if (!chain.ok) {
+    if (chain.resultCode !== PKIJS_DATE_FAILURE) return fail('CERTIFICATE_CHAIN_INVALID', chain.message);
+    if (cert.notAfter.value.getTime() < input.at.getTime())
+      return fail('CERTIFICATE_EXPIRED', 'notAfter passed');
+    if (cert.notBefore.value.getTime() > input.at.getTime()) {
+      return fail('CERTIFICATE_NOT_YET_VALID', 'notBefore in the future');
+    }
+    return fail('CERTIFICATE_CHAIN_INVALID', 'CA certificate outside its validity');
+  }
+
+  const keyUsage = keyUsageByte(cert);
+  if (keyUsage === null || (keyUsage & KeyUsageBit.digitalSignature) === 0) {
+    return fail('CERTIFICATE_CHAIN_INVALID', 'keyUsage lacks digitalSignature');
+  }
+
+  const issuerKeyId = authorityKeyIdentifierHex(cert);
+  if (!issuerKeyId) return fail('CERTIFICATE_CHAIN_INVALID', 'no authority key identifier');
+  const serialNumber = serialNumberHex(cert);
+  if (input.revokedSerials?.has(revocationKey(issuerKeyId, serialNumber))) {
+    return fail('CERTIFICATE_REVOKED', 'serial on the revocation list');
+  }
+
+  if (!verifySessionSignature(cert, input))
+    return fail('SIGNATURE_INVALID', 'session signature does not verify');
+
+  return {
+    ok: true,
+    certificate: {
+      sha256: createHash('sha256').update(input.certificate).digest('hex'),
+      serialNumber,
+      issuerKeyId,
+      notAfter: cert.notAfter.value,
+    },
+  };
+}
+
+type ChainResult = { ok: true } | { ok: false; resultCode: number; message: string };
+
+async function verifyChain(
+  cert: pkijs.Certificate,
+  trustAnchors: readonly pkijs.Certificate[],
+  at: Date,
+): Promise<ChainResult> {
+  if (trustAnchors.length === 0) return { ok: false, resultCode: -1, message: 'no trust anchors configured' };
+  try {
+    const engine = new pkijs.CertificateChainValidationEngine({
+      trustedCerts: [...trustAnchors],
+      certs: [cert],
+      checkDate: at,
+    });
+    const result = await engine.verify({}, cryptoEngine);
+    return result.result
+      ? { ok: true }
+      : { ok: false, resultCode: result.resultCode, message: result.resultMessage };
+  } catch (error) {
+    return {
+      ok: false,
+      resultCode: -1,
+      message: error instanceof Error ? error.message : 'chain validation failed',
+    };
+  }
+}
+
+function verifySessionSignature(cert: pkijs.Certificate, input: UserAuthValidationInput): boolean {
+  try {
+    const key = createPublicKey({
+      key: Buffer.from(cert.subjectPublicKeyInfo.toSchema().toBER(false)),
+      format: 'der',
+      type: 'spki',
+    });
+    // Only RSA: with an EC key node would happily verify ECDSA, which no JPKI card produces.
+    if (key.asymmetricKeyType !== 'rsa') return false;
+    const signedBytes = sessionSigningInput(input.nonce, input.terminalId, input.purpose);
+    // RSA keys default to RSASSA-PKCS1-v1_5, i.e. exactly DigestInfo(SHA-256(input)) as the card signs it.
+    return cryptoVerify('sha256', signedBytes, key, input.signature);
+  } catch {
+    return false;
+  }
+}
+
+function fail(code: UserAuthFailureCode, reason: string): UserAuthValidation {
+  return { ok: false, code, reason };
+}
