@@ -36,7 +36,10 @@ export function kioskPaths(dataDir: string) {
 }
 
 /** Starts the kiosk agent: devices, HQ client, the issuance flow, the UI and (in simulation) the dev panel. */
-export async function startAgent(options: AgentOptions, logger: Logger = createLogger('kiosk-agent')): Promise<RunningAgent> {
+export async function startAgent(
+  options: AgentOptions,
+  logger: Logger = createLogger('kiosk-agent'),
+): Promise<RunningAgent> {
   const paths = kioskPaths(options.dataDir);
   const credentials = TerminalFile.parse(JSON.parse(await readFile(paths.terminal, 'utf8')));
   const documentPublicKey = await readFile(paths.documentKey, 'utf8');

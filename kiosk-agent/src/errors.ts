@@ -7,7 +7,10 @@ export class KioskError extends Error {
   readonly triesLeft: number | undefined;
 
   constructor(code: ErrorCode, detail?: string, options?: { triesLeft?: number; cause?: unknown }) {
-    super(detail ? `${code}: ${detail}` : code, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      detail ? `${code}: ${detail}` : code,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'KioskError';
     this.code = code;
     this.action = errorActions[code];

@@ -3,7 +3,12 @@
  * in-process reader, simulated printer) and the real HQ gateway on loopback. Prints median and p95.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, IntentAck, ScreenState, ServerToClientEvents } from 'kiosk-agent/protocol/index';
+import type {
+  ClientToServerEvents,
+  IntentAck,
+  ScreenState,
+  ServerToClientEvents,
+} from 'kiosk-agent/protocol/index';
 import { devApi } from '../support/dev-api';
 import { startTestSystem } from '../support/system';
 
@@ -26,7 +31,9 @@ socket.on('state', (next) => {
   }
 });
 const reach = (screen: string) =>
-  state?.screen === screen ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ screen, resolve }));
+  state?.screen === screen
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => waiters.push({ screen, resolve }));
 const send = async (intent: unknown) => {
   const ack = await new Promise<IntentAck>((resolve) => socket.emit('intent', intent, resolve));
   if (!ack.ok) throw new Error(`intent refused: ${ack.error.code}`);

@@ -1,6 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientToServerEvents, IntentAck, ScreenState, ServerToClientEvents } from 'kiosk-agent/protocol/index';
+import type {
+  ClientToServerEvents,
+  IntentAck,
+  ScreenState,
+  ServerToClientEvents,
+} from 'kiosk-agent/protocol/index';
 import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
@@ -42,11 +47,25 @@ describe('the UI socket', () => {
 
   it('answers malformed intents with BAD_REQUEST and keeps working', async () => {
     const socket = await connect({ token });
-    for (const bad of [null, 42, 'start', {}, { type: 'nope' }, { type: 'submitPin', pin: '12a4' }, { type: 'submitPin', pin: '12345' }]) {
-      expect(await send(socket, bad)).toEqual({ ok: false, error: { code: 'BAD_REQUEST', action: 'automatic' } });
+    for (const bad of [
+      null,
+      42,
+      'start',
+      {},
+      { type: 'nope' },
+      { type: 'submitPin', pin: '12a4' },
+      { type: 'submitPin', pin: '12345' },
+    ]) {
+      expect(await send(socket, bad)).toEqual({
+        ok: false,
+        error: { code: 'BAD_REQUEST', action: 'automatic' },
+      });
     }
     // An intent the current screen does not allow is refused with its own code.
-    expect(await send(socket, { type: 'confirm' })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    expect(await send(socket, { type: 'confirm' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_STATE' },
+    });
     // And the agent still serves a valid one.
     const next = new Promise<ScreenState>((resolve) => socket.once('state', resolve));
     expect(await send(socket, { type: 'start' })).toEqual({ ok: true });

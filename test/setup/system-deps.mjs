@@ -24,7 +24,16 @@ const run = (args) => {
 };
 try {
   run(['apt-get', '-o', 'DPkg::Lock::Timeout=300', 'update', '-q']);
-  run(['apt-get', '-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-q', '--no-install-recommends', ...missing]);
+  run([
+    'apt-get',
+    '-o',
+    'DPkg::Lock::Timeout=300',
+    'install',
+    '-y',
+    '-q',
+    '--no-install-recommends',
+    ...missing,
+  ]);
 } catch (error) {
   console.error(`system-deps: could not install ${missing.join(' ')} (${error.message}).`);
   console.error('Install them as root: apt-get install -y chromium fonts-noto-cjk');

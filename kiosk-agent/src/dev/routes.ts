@@ -8,7 +8,11 @@ import { devPanelHtml } from './panel-html';
  * The developer panel of the simulation (never mounted with real devices): demo cards with their PINs,
  * insert/remove, printed pages. JSON for tests and demos, plus one HTML page at /dev.
  */
-export function devRoutes(deps: { deck: VirtualCardDeck; printer: SimulatedPrinter; outputDir: string }): Router {
+export function devRoutes(deps: {
+  deck: VirtualCardDeck;
+  printer: SimulatedPrinter;
+  outputDir: string;
+}): Router {
   const router = express.Router();
   router.get('/', (_req, res) => {
     res.set('cache-control', 'no-store').type('html').send(devPanelHtml);

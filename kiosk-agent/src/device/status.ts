@@ -32,7 +32,9 @@ export class DeviceStatusMonitor {
     };
     this.unsubscribers.push(
       reader.onEvent((event) =>
-        this.update({ reader: event.type === 'present' ? 'cardPresent' : event.type === 'empty' ? 'ready' : 'unavailable' }),
+        this.update({
+          reader: event.type === 'present' ? 'cardPresent' : event.type === 'empty' ? 'ready' : 'unavailable',
+        }),
       ),
       printer.onStatus((status) => this.update({ printer: printerSummary(status) })),
     );

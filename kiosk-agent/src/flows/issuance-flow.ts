@@ -166,7 +166,10 @@ export class IssuanceFlow {
       if (!this.isCurrent(generation)) return;
       tx.auth = auth;
       tx.feeYen = auth.session.offer.find((o) => o.certificate === tx.certificate)?.feeYen ?? 0;
-      this.deps.logger.info({ event: 'session.opened', sessionId: auth.session.sessionId }, 'HQ session opened');
+      this.deps.logger.info(
+        { event: 'session.opened', sessionId: auth.session.sessionId },
+        'HQ session opened',
+      );
       this.show({
         screen: 'confirm',
         certificate: tx.certificate,
@@ -209,7 +212,11 @@ export class IssuanceFlow {
     });
     try {
       const job = await issueAndPrint(this.deps, tx.auth, { copies: 1 });
-      this.deps.logger.info({ event: 'issuance.printed', issuanceId: job.issuanceId, copies: job.serials.length });
+      this.deps.logger.info({
+        event: 'issuance.printed',
+        issuanceId: job.issuanceId,
+        copies: job.serials.length,
+      });
       if (!this.isCurrent(generation)) return;
       // The documents are printed: drop them and everything personal now, keep only what the screen needs.
       const certificate = tx.certificate;
@@ -254,7 +261,10 @@ export class IssuanceFlow {
     await card?.close().catch(() => undefined);
   }
 
-  private show(next: DistributiveOmit<ScreenState, 'language' | 'notice' | 'inactivityResetAt'>, notice?: ErrorInfo | null): void {
+  private show(
+    next: DistributiveOmit<ScreenState, 'language' | 'notice' | 'inactivityResetAt'>,
+    notice?: ErrorInfo | null,
+  ): void {
     const language: Language = this.current.language;
     this.current = { ...next, language, notice: notice ?? null, inactivityResetAt: null } as ScreenState;
     if (WAITING_FOR_USER.has(this.current.screen)) this.inactivity.touch();

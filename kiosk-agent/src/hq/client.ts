@@ -124,7 +124,10 @@ export class HqClient {
       if (response.status >= 500 && attempt < retries) continue;
       const error = HqErrorBody.safeParse(json);
       if (!error.success) {
-        throw new KioskError(response.status >= 500 ? 'HQ_UNAVAILABLE' : 'HQ_REJECTED', `${path} ${response.status}`);
+        throw new KioskError(
+          response.status >= 500 ? 'HQ_UNAVAILABLE' : 'HQ_REJECTED',
+          `${path} ${response.status}`,
+        );
       }
       throw new HqRefusal(error.data.error.code, response.status);
     }

@@ -30,7 +30,8 @@ export function attachUiSocket(
   });
   io.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
-    const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>).token : undefined;
+    const token =
+      typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>).token : undefined;
     if (sameToken(token, deps.uiToken)) return next();
     deps.logger.warn({ event: 'ui.socket.refused' }, 'UI socket without a valid token');
     next(new Error('UNAUTHORIZED'));

@@ -12,7 +12,8 @@ export async function uiRoutes(distDir: string, uiToken: string): Promise<Router
   const template = await readFile(path.join(distDir, 'index.html'), 'utf8').catch(() => {
     throw new Error(`kiosk UI not built: ${distDir}/index.html is missing (run npm run build)`);
   });
-  if (!template.includes(UI_TOKEN_PLACEHOLDER)) throw new Error('kiosk UI index.html has no token placeholder');
+  if (!template.includes(UI_TOKEN_PLACEHOLDER))
+    throw new Error('kiosk UI index.html has no token placeholder');
   const index = template.replaceAll(UI_TOKEN_PLACEHOLDER, uiToken);
   const router = express.Router();
   const sendIndex: express.RequestHandler = (_req, res) => {
