@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points talk to a human on stdout.
-    files: ['deploy/src/**', 'test/setup/**', '**/bench/**', '**/cli/**'],
+    files: ['deploy/src/**', 'test/setup/**', '**/bench/**', '**/cli/**', 'test/tools/**', 'test/bench/**'],
     rules: { 'no-console': 'off' },
   },
 );
