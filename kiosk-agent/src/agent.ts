@@ -14,10 +14,14 @@ import { IssuanceFlow } from './flows/issuance-flow';
 import { HqClient } from './hq/client';
 import { createLogger } from './logging';
 import { SimulatedPrinter } from './printer/simulated';
-import { renderDocument } from './render/juminhyo';
+import { checkDocumentFont } from './render/glyph-check';
+import { prepareRenderer, renderDocument } from './render/juminhyo';
 import { createHttpApp } from './server/http';
 import { uiRoutes } from './server/ui-static';
 import { attachUiSocket } from './server/ui-socket';
+
+/** A4 at 300 dpi for the walking skeleton; 600 dpi printers come with the IPP issue. */
+const PRINT_DPI = 300;
 
 const TerminalFile = z.object({ terminalId: z.string().min(1), token: z.string().min(16) });
 
@@ -44,6 +48,12 @@ export async function startAgent(
   const credentials = TerminalFile.parse(JSON.parse(await readFile(paths.terminal, 'utf8')));
   const documentPublicKey = await readFile(paths.documentKey, 'utf8');
 
+  // A kiosk must never print certificates full of boxes: check the document font before serving anyone,
+  // and build the static page parts now rather than on the first customer's time.
+  const font = await checkDocumentFont();
+  if (!font.ok) throw new Error(`document font unusable: ${font.detail}`);
+  await prepareRenderer(PRINT_DPI);
+
   const reader = new EmulatorReader('Virtual JPKI reader');
   const printer = new SimulatedPrinter(options.outputDir);
   const hq = new HqClient({ baseUrl: options.hqUrl, credentials });
@@ -52,7 +62,7 @@ export async function startAgent(
     printer,
     hq,
     documentPublicKey,
-    render: (doc) => renderDocument(doc, { dpi: 300 }),
+    render: (doc) => renderDocument(doc, { dpi: PRINT_DPI }),
     logger,
     inactivity: options.inactivity,
   });

@@ -67,10 +67,15 @@ export async function issueAndPrint(
   const serials: string[] = [];
   for (const doc of documents) {
     const pages = await deps.render(doc);
-    await deps.printer.print({
-      jobId: issuance.issuanceId,
-      pages: pages.map((page) => ({ png: page.png, label: `${doc.serial}-p${page.pageNumber}` })),
-    });
+    try {
+      await deps.printer.print({
+        jobId: issuance.issuanceId,
+        pages: pages.map((page) => ({ png: page.png, label: `${doc.serial}-p${page.pageNumber}` })),
+      });
+    } finally {
+      // The page images are personal data: overwrite them rather than wait for the garbage collector.
+      for (const page of pages) page.png.fill(0);
+    }
     await deps.hq.reportCopy(issuance.issuanceId, doc.serial, { status: 'printed' });
     serials.push(doc.serial);
   }

@@ -17,5 +17,8 @@ export const Intent = z.discriminatedUnion('type', [
 ]);
 export type Intent = z.infer<typeof Intent>;
 
-export const IntentAck = z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), error: ErrorInfo })]);
+export const IntentAck = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), error: ErrorInfo }),
+]);
 export type IntentAck = z.infer<typeof IntentAck>;
