@@ -10,7 +10,7 @@ import type { AgentOptions } from './config/options';
 import { DeviceStatusMonitor } from './device/status';
 import { devRoutes } from './dev/routes';
 import { VirtualCardDeck } from './dev/virtual-cards';
-import { IssuanceFlow } from './flows/issuance-flow';
+import { Kiosk } from './flows/kiosk';
 import { HqClient } from './hq/client';
 import { createLogger } from './logging';
 import { SimulatedPrinter } from './printer/simulated';
@@ -57,7 +57,7 @@ export async function startAgent(
   const reader = new EmulatorReader('Virtual JPKI reader');
   const printer = new SimulatedPrinter(options.outputDir);
   const hq = new HqClient({ baseUrl: options.hqUrl, credentials });
-  const flow = new IssuanceFlow({
+  const flow = new Kiosk({
     reader,
     printer,
     hq,

@@ -28,6 +28,12 @@ export const HqErrorCode = z.enum([
   'ISSUANCE_NOT_FOUND',
   'COPY_NOT_FOUND',
   'IDEMPOTENCY_CONFLICT',
+  'RESERVATION_NOT_FOUND',
+  'RESERVATION_EXPIRED',
+  'RESERVATION_USED',
+  'RESERVATION_EXISTS',
+  'PIN_RESET_NOT_FOUND',
+  'NO_SIGNATURE_CERTIFICATE',
   'INTERNAL',
 ]);
 export type HqErrorCode = z.infer<typeof HqErrorCode>;
@@ -46,7 +52,11 @@ export type HqErrorBody = z.infer<typeof HqErrorBody>;
 /** Kiosks authenticate with their terminal credentials (bearer token for now; mutual TLS later). */
 export const TERMINAL_ID_HEADER = 'x-terminal-id';
 
-export const ChallengePurpose = z.enum(['kiosk-session']);
+/**
+ * What a card signature over a challenge is for; part of the signed bytes, so a signature made for one
+ * purpose can never be replayed for another.
+ */
+export const ChallengePurpose = z.enum(['kiosk-session', 'kiosk-pin-reset', 'app-pin-reset']);
 export type ChallengePurpose = z.infer<typeof ChallengePurpose>;
 
 // POST /v1/kiosk/challenges
@@ -142,3 +152,84 @@ export const DocumentPayload = z.object({
   persons: z.array(JuminhyoPerson).min(1),
 });
 export type DocumentPayload = z.infer<typeof DocumentPayload>;
+
+// ---------------------------------------------------------------------------------------------------
+// PIN reset (jpki-card.md "PIN reset at the kiosk"). No PIN ever appears in any of these messages.
+
+/** Which PIN is being reset: the 4-digit user-authentication PIN (EF 0018) or the signature PIN (EF 001B). */
+export const PinKind = z.enum(['userAuth', 'signature']);
+export type PinKind = z.infer<typeof PinKind>;
+
+/**
+ * A proof of card possession: a fresh challenge signed with the key of the PIN the user still knows —
+ * the user-authentication key (EF 0017) to reset the signature PIN, the signature key (EF 001A, its
+ * certificate read after VERIFY of 001B) to reset the user-authentication PIN.
+ */
+const PossessionProof = {
+  challengeId: z.uuid(),
+  /** DER certificate of the key that signed, base64. */
+  certificate: base64.max(8192),
+  /** RSASSA-PKCS1-v1_5 SHA-256 over challenge nonce ‖ (terminal id or "app") ‖ purpose, base64. */
+  signature: base64.max(1024),
+};
+
+// POST /v1/app/challenges (the smartphone app; no terminal credentials)
+export const AppChallengeRequest = z.strictObject({ purpose: z.literal('app-pin-reset') });
+export type AppChallengeRequest = z.infer<typeof AppChallengeRequest>;
+/** The app's signed input uses this in place of a terminal id. */
+export const APP_SIGNER_ID = 'app';
+
+// POST /v1/app/pin-reset/reservations
+export const ReservationRequest = z.strictObject({
+  ...PossessionProof,
+  /** The PIN to reset; the proof must come from the other one. */
+  reset: PinKind,
+  /** The app's own statement that its face check against the card's photo passed (outside this project). */
+  faceCheck: z.strictObject({ passed: z.literal(true), checkedAt: z.iso.datetime() }),
+});
+export type ReservationRequest = z.infer<typeof ReservationRequest>;
+
+export const Reservation = z.object({
+  reservationId: z.uuid(),
+  reset: PinKind,
+  status: z.enum(['open', 'claimed', 'used', 'cancelled', 'expired']),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+});
+export type Reservation = z.infer<typeof Reservation>;
+
+// POST /v1/app/pin-reset/reservations/list   (a fresh proof; answers this card's reservations)
+export const ReservationListRequest = z.strictObject(PossessionProof);
+export type ReservationListRequest = z.infer<typeof ReservationListRequest>;
+export const ReservationListResponse = z.object({ reservations: z.array(Reservation) });
+
+// POST /v1/app/pin-reset/reservations/:reservationId/cancel   (a fresh proof from the same card)
+export const ReservationCancelRequest = z.strictObject(PossessionProof);
+export type ReservationCancelRequest = z.infer<typeof ReservationCancelRequest>;
+
+// POST /v1/kiosk/pin-resets   (kiosk, terminal credentials; challenge purpose 'kiosk-pin-reset')
+export const KioskPinResetRequest = z.strictObject({ ...PossessionProof, reset: PinKind });
+export type KioskPinResetRequest = z.infer<typeof KioskPinResetRequest>;
+export const KioskPinResetResponse = z.object({
+  /** The claimed reservation's reset, bound to this terminal and card. */
+  resetId: z.uuid(),
+  reset: PinKind,
+  expiresAt: z.iso.datetime(),
+});
+export type KioskPinResetResponse = z.infer<typeof KioskPinResetResponse>;
+
+// POST /v1/kiosk/pin-resets/:resetId/token
+export const PinResetTokenRequest = z.strictObject({
+  /** The card's 8-byte GET CHALLENGE answer, base64. */
+  cardNonce: base64.max(24),
+});
+export type PinResetTokenRequest = z.infer<typeof PinResetTokenRequest>;
+export const PinResetTokenResponse = z.object({
+  /** 16 bytes for EXTERNAL AUTHENTICATE, base64: first 16 bytes of HMAC-SHA256(K_card, "JPKI-PIN-RESET" ‖ EF ‖ nonce). */
+  token: base64,
+});
+
+// POST /v1/kiosk/pin-resets/:resetId/outcome   (idempotent; 'reset' consumes the reservation exactly once)
+export const PinResetOutcomeRequest = z.strictObject({ outcome: z.enum(['reset', 'notReset']) });
+export type PinResetOutcomeRequest = z.infer<typeof PinResetOutcomeRequest>;
+export const PinResetOutcomeResponse = z.object({ resetId: z.uuid(), reservation: Reservation });

@@ -88,6 +88,7 @@ describe('responses and status words', () => {
   it('names status words', () => {
     expect(swName(0x6a82)).toBe('6A82 file or application not found');
     expect(swName(0x63c2)).toBe('63C2 wrong PIN, 2 tries left');
+    expect(swName(0x6581)).toBe('6581 memory failure');
     expect(swName(0x1234)).toBe('1234 unknown status');
     expect(swHex(0x9000)).toBe('9000');
   });

@@ -35,6 +35,8 @@ export const SW = {
   OK: 0x9000,
   /** Wrong PIN; the low nibble of SW2 is the number of tries left (63 Cx). */
   PIN_WRONG_BASE: 0x63c0,
+  /** The card could not write its memory: nothing changed. */
+  MEMORY_FAILURE: 0x6581,
   WRONG_LENGTH: 0x6700,
   /** Command incompatible with the file structure (e.g. READ BINARY on a key EF). */
   INCOMPATIBLE_FILE: 0x6981,
@@ -55,6 +57,7 @@ export const SW = {
 
 const SW_NAMES: ReadonlyMap<number, string> = new Map([
   [SW.OK, 'success'],
+  [SW.MEMORY_FAILURE, 'memory failure'],
   [SW.WRONG_LENGTH, 'wrong length'],
   [SW.INCOMPATIBLE_FILE, 'command incompatible with file structure'],
   [SW.SECURITY_NOT_SATISFIED, 'security status not satisfied'],

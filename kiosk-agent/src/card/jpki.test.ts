@@ -1,12 +1,17 @@
 import { verify, X509Certificate } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KioskError } from '../errors';
 import { buildResponse, SW, toHex } from './apdu';
 import type { CardProfile } from './emulator/profile';
-import { makeTestProfile } from './emulator/testing/test-keys';
-import { JPKI_AID, VirtualJpkiCard } from './emulator/virtual-card';
+import { loadProfile, persistToFile, saveProfile } from './emulator/profile-store';
+import { makeTestProfile, TEST_CARD_MANAGEMENT_MASTER_KEY } from './emulator/testing/test-keys';
+import { JPKI_AID, VirtualJpkiCard, type PersistProfile } from './emulator/virtual-card';
 import { EmulatorReader } from './emulator-reader';
 import { derTotalLength, JpkiCard } from './jpki';
+import { computePinResetToken, deriveCardManagementKey } from './management-key';
 import type { CardConnection, CardReader, ReaderEvent } from './reader';
 
 let profile: CardProfile;
@@ -46,9 +51,9 @@ class RecordingReader implements CardReader {
   }
 }
 
-function setup(p: CardProfile = profile) {
+function setup(p: CardProfile = profile, persist?: PersistProfile) {
   const emulator = new EmulatorReader();
-  const card = new VirtualJpkiCard(p);
+  const card = new VirtualJpkiCard(p, { persist });
   emulator.insert(card);
   const reader = new RecordingReader(emulator);
   return { emulator, card, reader };
@@ -379,5 +384,262 @@ describe('faults', () => {
     await jpki.close();
     await jpki.close();
     expect(card.isPowered).toBe(false);
+  });
+});
+
+describe('PIN reset', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'jpki-driver-reset-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** HQ's part: K_card from the master key and the serial the kiosk read, then the token for the nonce. */
+  function hqToken(serial: string, pin: 'userAuth' | 'signature', nonce: Uint8Array): Uint8Array {
+    return computePinResetToken(deriveCardManagementKey(TEST_CARD_MANAGEMENT_MASTER_KEY, serial), pin, nonce);
+  }
+
+  /** GET CHALLENGE → token → EXTERNAL AUTHENTICATE, as the PIN-reset flow does it. */
+  async function authorise(jpki: JpkiCard, pin: 'userAuth' | 'signature'): Promise<void> {
+    const serial = await jpki.readSerial();
+    const nonce = await jpki.getChallenge();
+    await jpki.externalAuthenticate(pin, hqToken(serial, pin, nonce));
+  }
+
+  /** A card whose profile lives in a file (written by the card before it answers). */
+  async function fileCard(name: string, p: CardProfile, persist?: (file: string) => PersistProfile) {
+    const file = join(dir, `${name}.json`);
+    await saveProfile(file, p);
+    const setupResult = setup(await loadProfile(file), (persist ?? persistToFile)(file));
+    return { file, ...setupResult };
+  }
+
+  /** The card as it is after a restart: re-read from its file, in a fresh reader. */
+  async function reopened(file: string): Promise<JpkiCard> {
+    const reader = new EmulatorReader();
+    reader.insert(new VirtualJpkiCard(await loadProfile(file), { persist: persistToFile(file) }));
+    return JpkiCard.open(reader);
+  }
+
+  it('GET CHALLENGE → HQ token → EXTERNAL AUTHENTICATE → RESET RETRY COUNTER → VERIFY with the new PIN', async () => {
+    const locked = await makeTestProfile({ serial: 'RESET0001', userAuthTriesLeft: 0 });
+    const { reader, card } = setup(locked);
+    const jpki = await JpkiCard.open(reader);
+    expect((await caught(jpki.verifyUserAuthPin('1234'))).code).toBe('PIN_LOCKED');
+
+    const serial = await jpki.readSerial();
+    expect(serial).toBe('RESET0001');
+    const before = reader.sent.length;
+    const nonce = await jpki.getChallenge();
+    expect(nonce.length).toBe(8);
+    const token = hqToken(serial, 'userAuth', nonce);
+    await jpki.externalAuthenticate('userAuth', token);
+    await jpki.resetRetryCounter('userAuth', '8642');
+    expect(reader.sent.slice(before)).toEqual([
+      '0084000008',
+      `0082009810${toHex(token)}`,
+      '002C02980438363432',
+    ]);
+
+    expect(await jpki.userAuthTriesLeft()).toBe(3);
+    expect(card.profile.userAuth).toMatchObject({ pin: '8642', triesLeft: 3 });
+    await jpki.verifyUserAuthPin('8642');
+    const signature = await jpki.signWithUserAuthKey(message);
+    const certificate = await jpki.readUserAuthCertificate();
+    expect(verify('sha256', message, new X509Certificate(certificate).publicKey, signature)).toBe(true);
+  });
+
+  it('resets the signature PIN, upper-casing the new PIN first', async () => {
+    const { reader } = setup(await makeTestProfile({ signatureTriesLeft: 0 }));
+    const jpki = await JpkiCard.open(reader);
+    await authorise(jpki, 'signature');
+    await jpki.resetRetryCounter('signature', 'new456xy');
+    expect(reader.sent.at(-1)).toBe(`002C029B08${toHex(new TextEncoder().encode('NEW456XY'))}`);
+    expect(await jpki.signatureTriesLeft()).toBe(5);
+    await jpki.verifySignaturePin('NEW456XY');
+    const certificate = await jpki.readSignatureCertificate();
+    const signature = await jpki.signWithSignatureKey(message);
+    expect(verify('sha256', message, new X509Certificate(certificate).publicKey, signature)).toBe(true);
+    // The user-authentication PIN is untouched.
+    await jpki.verifyUserAuthPin('1234');
+  });
+
+  it('getChallenge returns fresh bytes of the asked length; a bad length is RangeError, nothing sent', async () => {
+    const { reader } = setup();
+    const jpki = await JpkiCard.open(reader);
+    const a = await jpki.getChallenge();
+    const b = await jpki.getChallenge(16);
+    expect(a.length).toBe(8);
+    expect(b.length).toBe(16);
+    expect(toHex(a)).not.toBe(toHex(b.subarray(0, 8)));
+    expect((await jpki.getChallenge(256)).length).toBe(256);
+    const sent = reader.sent.length;
+    for (const bad of [0, 257, 1.5, Number.NaN]) {
+      await expect(jpki.getChallenge(bad)).rejects.toBeInstanceOf(RangeError);
+    }
+    expect(reader.sent.length).toBe(sent);
+  });
+
+  it('a refused token is CARD_UNREADABLE "external authenticate refused"; nothing is reset', async () => {
+    const { reader, card } = setup();
+    const jpki = await JpkiCard.open(reader);
+    const serial = await jpki.readSerial();
+
+    // No challenge yet, a wrong token, a token for the other PIN, a replayed token.
+    const noChallenge = await caught(jpki.externalAuthenticate('userAuth', new Uint8Array(16)));
+    expect(noChallenge.code).toBe('CARD_UNREADABLE');
+    expect(noChallenge.message).toBe('CARD_UNREADABLE: external authenticate refused');
+    let nonce = await jpki.getChallenge();
+    const wrong = await caught(jpki.externalAuthenticate('userAuth', hqToken(serial, 'signature', nonce)));
+    expect(wrong.message).toBe('CARD_UNREADABLE: external authenticate refused');
+    nonce = await jpki.getChallenge();
+    const token = hqToken(serial, 'userAuth', nonce);
+    await jpki.externalAuthenticate('userAuth', token);
+    expect((await caught(jpki.externalAuthenticate('userAuth', token))).message).toContain('refused');
+
+    // RESET RETRY COUNTER without an opened reset.
+    const refused = await caught(jpki.resetRetryCounter('userAuth', '8642'));
+    expect(refused.code).toBe('CARD_UNREADABLE');
+    expect(refused.message).toBe('CARD_UNREADABLE: reset retry counter refused');
+    expect(refused.message).not.toContain('8642');
+    expect(card.profile.userAuth.pin).toBe('1234');
+  });
+
+  it('a token of the wrong length is RangeError and reaches no card', async () => {
+    const { reader } = setup();
+    const jpki = await JpkiCard.open(reader);
+    const sent = reader.sent.length;
+    for (const length of [0, 8, 15, 17, 32]) {
+      await expect(jpki.externalAuthenticate('userAuth', new Uint8Array(length))).rejects.toBeInstanceOf(
+        RangeError,
+      );
+    }
+    expect(reader.sent.length).toBe(sent);
+  });
+
+  it('a malformed new PIN is PIN_FORMAT, reaches no card, and leaves the opened reset usable', async () => {
+    const { reader, card } = setup();
+    const jpki = await JpkiCard.open(reader);
+    for (const [pin, bad] of [
+      ['userAuth', '123'],
+      ['userAuth', '12345'],
+      ['userAuth', '１２３４'],
+      ['signature', 'ABCDEF'],
+      ['signature', 'abc12'],
+      ['signature', 'abcß12'],
+    ] as const) {
+      await authorise(jpki, pin);
+      const sent = reader.sent.length;
+      const error = await caught(jpki.resetRetryCounter(pin, bad));
+      expect(error.code, bad).toBe('PIN_FORMAT');
+      expect(error.message).not.toContain(bad);
+      expect(reader.sent.length).toBe(sent);
+      // Nothing reached the card, so the reset is still open for the corrected PIN.
+      await jpki.resetRetryCounter(pin, pin === 'userAuth' ? '2468' : 'GOOD2468');
+    }
+    expect(card.profile.userAuth.pin).toBe('2468');
+    expect(card.profile.signature?.pin).toBe('GOOD2468');
+  });
+
+  it("a child's card: the signature PIN cannot be reset (6A 82), the user-authentication PIN can", async () => {
+    const child = await makeTestProfile({ child: true, serial: 'CHILD01' });
+    const jpki = await JpkiCard.open(setup(child).reader);
+    expect(await jpki.hasSignatureKey()).toBe(false);
+    const nonce = await jpki.getChallenge();
+    const error = await caught(
+      jpki.externalAuthenticate('signature', hqToken('CHILD01', 'signature', nonce)),
+    );
+    expect(error.code).toBe('CARD_UNREADABLE');
+    expect(error.message).toContain('6A82');
+    await jpki.externalAuthenticate('userAuth', hqToken('CHILD01', 'userAuth', nonce)); // nonce not spent
+    await jpki.resetRetryCounter('userAuth', '8642');
+    await jpki.verifyUserAuthPin('8642');
+  });
+
+  it('the card failing to write the new PIN (65 81) is CARD_UNREADABLE and the old PIN still works', async () => {
+    const { reader } = setup(profile, async () => Promise.reject(new Error('disk full')));
+    const jpki = await JpkiCard.open(reader);
+    await authorise(jpki, 'userAuth');
+    const error = await caught(jpki.resetRetryCounter('userAuth', '8642'));
+    expect(error.code).toBe('CARD_UNREADABLE');
+    expect(error.message).toContain('6581');
+    expect(error.message).not.toContain('8642');
+    await jpki.verifyUserAuthPin('1234');
+  });
+
+  it('card removed between EXTERNAL AUTHENTICATE and RESET RETRY COUNTER: the old PIN stays', async () => {
+    const locked = await makeTestProfile({ userAuthTriesLeft: 0 });
+    const { file, emulator } = await fileCard('removed-before-reset', locked);
+    const jpki = await JpkiCard.open(emulator);
+    await authorise(jpki, 'userAuth');
+    emulator.remove();
+    expect((await caught(jpki.resetRetryCounter('userAuth', '8642'))).code).toBe('CARD_REMOVED');
+    await jpki.close();
+
+    const again = await reopened(file);
+    expect(await again.userAuthTriesLeft()).toBe(0);
+    expect((await caught(again.verifyUserAuthPin('8642'))).code).toBe('PIN_LOCKED');
+
+    // Same with a PIN that was not locked: the old one verifies, the new one is wrong.
+    const { file: file2, emulator: emulator2 } = await fileCard('removed-before-reset-2', profile);
+    const jpki2 = await JpkiCard.open(emulator2);
+    await authorise(jpki2, 'userAuth');
+    emulator2.remove();
+    expect((await caught(jpki2.resetRetryCounter('userAuth', '8642'))).code).toBe('CARD_REMOVED');
+    const again2 = await reopened(file2);
+    expect((await caught(again2.verifyUserAuthPin('8642'))).code).toBe('PIN_WRONG');
+    await again2.verifyUserAuthPin('1234');
+  });
+
+  it('card removed right after RESET RETRY COUNTER: the new PIN stays', async () => {
+    const locked = await makeTestProfile({ userAuthTriesLeft: 0 });
+    const { file, emulator } = await fileCard('removed-after-reset', locked);
+    const jpki = await JpkiCard.open(emulator);
+    await authorise(jpki, 'userAuth');
+    await jpki.resetRetryCounter('userAuth', '8642');
+    emulator.remove();
+
+    const again = await reopened(file);
+    expect(await again.userAuthTriesLeft()).toBe(3);
+    await again.verifyUserAuthPin('8642');
+  });
+
+  it('card removed while RESET RETRY COUNTER is on the wire: CARD_REMOVED, and the card holds one whole PIN', async () => {
+    const locked = await makeTestProfile({ userAuthTriesLeft: 0 });
+
+    // Pulled before the card got the command: old PIN, still locked.
+    const early = join(dir, 'pulled-early.json');
+    await saveProfile(early, locked);
+    const emulator = new EmulatorReader();
+    class PulledCard extends VirtualJpkiCard {
+      override transmit(apdu: Uint8Array): Promise<Uint8Array> {
+        if (apdu[1] === 0x2c) emulator.remove();
+        return super.transmit(apdu);
+      }
+    }
+    emulator.insert(new PulledCard(await loadProfile(early), { persist: persistToFile(early) }));
+    const jpki = await JpkiCard.open(emulator);
+    await authorise(jpki, 'userAuth');
+    expect((await caught(jpki.resetRetryCounter('userAuth', '8642'))).code).toBe('CARD_REMOVED');
+    expect(await (await reopened(early)).userAuthTriesLeft()).toBe(0);
+
+    // Pulled while the card was writing, which it finished: the kiosk saw CARD_REMOVED, yet the new PIN holds.
+    let written: Promise<void> = Promise.resolve();
+    let pull = () => {};
+    const late = await fileCard('pulled-late', locked, (file) => async (p) => {
+      pull();
+      written = saveProfile(file, p);
+      await written;
+    });
+    pull = () => late.emulator.remove();
+    const jpki2 = await JpkiCard.open(late.emulator);
+    await authorise(jpki2, 'userAuth');
+    expect((await caught(jpki2.resetRetryCounter('userAuth', '8642'))).code).toBe('CARD_REMOVED');
+    await written;
+    const again = await reopened(late.file);
+    expect(await again.userAuthTriesLeft()).toBe(3);
+    await again.verifyUserAuthPin('8642');
   });
 });

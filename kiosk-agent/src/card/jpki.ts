@@ -8,7 +8,7 @@ import { decodeTokenInfo, TOKEN_INFO_LENGTH } from './token-info';
 /**
  * The JPKI driver: the command sequences of /work/shared/jpki-card.md over any CardReader. It knows nothing of
  * the emulator. Errors are KioskErrors with stable codes; details carry the operation and the status word,
- * never a PIN (the VERIFY APDU itself is never put into an error or a log).
+ * never a PIN or a reset token (the VERIFY / RESET RETRY COUNTER APDUs are never put into an error or a log).
  */
 
 const JPKI_AID = fromHex('D392F000260100000001');
@@ -29,6 +29,9 @@ const EF = {
 const USER_AUTH_MAX_TRIES = 3;
 const SIGNATURE_MAX_TRIES = 5;
 const RSA_2048_SIGNATURE_LENGTH = 256;
+/** EXTERNAL AUTHENTICATE data: the 16-byte token HQ computed for the card's nonce. */
+const PIN_RESET_TOKEN_LENGTH = 16;
+const PIN_RESET_NONCE_LENGTH = 8;
 /** READ BINARY offsets have 15 bits (b8 of P1 must be 0). */
 const MAX_FILE_OFFSET = 0x7fff;
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -41,15 +44,51 @@ export interface JpkiCardOptions {
 interface PinSpec {
   name: string;
   ef: number;
+  /** P2 of EXTERNAL AUTHENTICATE / RESET RETRY COUNTER: 80 | short id of the PIN EF. */
+  reference: number;
   maxTries: number;
+  /** What the user typed → what the card compares (signature PIN: ASCII letters upper-cased). */
+  normalize: (pin: string) => string;
+  isValid: (pin: string) => boolean;
+  /** The PIN_FORMAT detail: the rule, never the PIN. */
+  formatRule: string;
 }
 
 const USER_AUTH_PIN: PinSpec = {
   name: 'user-authentication PIN',
   ef: EF.userAuthPin,
+  reference: 0x98,
   maxTries: USER_AUTH_MAX_TRIES,
+  normalize: (pin) => pin,
+  isValid: isValidUserAuthPin,
+  formatRule: 'user-authentication PIN must be 4 digits',
 };
-const SIGNATURE_PIN: PinSpec = { name: 'signature PIN', ef: EF.signaturePin, maxTries: SIGNATURE_MAX_TRIES };
+const SIGNATURE_PIN: PinSpec = {
+  name: 'signature PIN',
+  ef: EF.signaturePin,
+  reference: 0x9b,
+  maxTries: SIGNATURE_MAX_TRIES,
+  normalize: normalizeSignaturePin,
+  isValid: isValidSignaturePin,
+  formatRule: 'signature PIN must be 6–16 letters and digits with at least one of each',
+};
+const PINS: Readonly<Record<'userAuth' | 'signature', PinSpec>> = {
+  userAuth: USER_AUTH_PIN,
+  signature: SIGNATURE_PIN,
+};
+
+function pinSpec(pin: 'userAuth' | 'signature'): PinSpec {
+  // Object.hasOwn: a JavaScript caller's 'toString' must not reach the prototype.
+  if (!Object.hasOwn(PINS, pin)) throw new RangeError('unknown PIN');
+  return PINS[pin];
+}
+
+/** The normalised PIN, or PIN_FORMAT (with the rule, never the PIN) when it breaks the format rules. */
+function formatted(spec: PinSpec, pin: string): string {
+  const normalized = spec.normalize(pin);
+  if (!spec.isValid(normalized)) throw new KioskError('PIN_FORMAT', spec.formatRule);
+  return normalized;
+}
 
 function unexpected(operation: string, sw: number): KioskError {
   return new KioskError('CARD_UNREADABLE', `${operation}: ${swName(sw)}`);
@@ -100,10 +139,13 @@ export class JpkiCard {
 
   /** PIN_FORMAT (nothing sent) unless exactly 4 digits; PIN_WRONG with triesLeft; PIN_LOCKED. */
   verifyUserAuthPin(pin: string): Promise<void> {
-    if (!isValidUserAuthPin(pin)) {
-      return Promise.reject(new KioskError('PIN_FORMAT', 'user-authentication PIN must be 4 digits'));
+    let value: string;
+    try {
+      value = formatted(USER_AUTH_PIN, pin);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.exclusive(() => this.verify(USER_AUTH_PIN, pin));
+    return this.exclusive(() => this.verify(USER_AUTH_PIN, value));
   }
 
   /** SHA-256 DigestInfo of the message, signed with the user-authentication key (needs the PIN verified). */
@@ -138,20 +180,103 @@ export class JpkiCard {
 
   /** Upper-cases ASCII letters, then PIN_FORMAT (nothing sent) unless 6–16 of A–Z0–9 with a letter and a digit. */
   verifySignaturePin(pin: string): Promise<void> {
-    const normalized = normalizeSignaturePin(pin);
-    if (!isValidSignaturePin(normalized)) {
-      return Promise.reject(
-        new KioskError(
-          'PIN_FORMAT',
-          'signature PIN must be 6–16 letters and digits with at least one of each',
-        ),
-      );
+    let value: string;
+    try {
+      value = formatted(SIGNATURE_PIN, pin);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.exclusive(() => this.verify(SIGNATURE_PIN, normalized));
+    return this.exclusive(() => this.verify(SIGNATURE_PIN, value));
   }
 
   signWithSignatureKey(message: Uint8Array): Promise<Uint8Array> {
     return this.exclusive(() => this.sign(EF.signatureKey, message, 'signature key'));
+  }
+
+  // --- PIN reset (jpki-card.md, "PIN reset at the kiosk") --------------------------------------------------
+  //
+  // getChallenge() → HQ computes the token for that nonce → externalAuthenticate() → resetRetryCounter().
+  // Between externalAuthenticate and resetRetryCounter NO other call on this JpkiCard (logout and close
+  // included): the card keeps an opened reset for exactly one command, whatever it is. Keep the card quiet
+  // between getChallenge and externalAuthenticate too: the first EXTERNAL AUTHENTICATE uses the nonce up, and
+  // power loss (a real card: possibly more) loses it. If resetRetryCounter rejects with CARD_REMOVED or
+  // CARD_TIMEOUT, the card may hold either PIN (old or new, never a mix): treat the outcome as unknown.
+
+  /**
+   * GET CHALLENGE: `length` (1–256) random bytes from the card. An 8-byte challenge is the nonce a PIN-reset
+   * token is bound to. RangeError (nothing sent) for another length.
+   */
+  getChallenge(length = PIN_RESET_NONCE_LENGTH): Promise<Uint8Array> {
+    if (!Number.isInteger(length) || length < 1 || length > 256) {
+      return Promise.reject(new RangeError('GET CHALLENGE length must be 1–256'));
+    }
+    return this.exclusive(async () => {
+      const { data, sw } = await this.send({ cla: 0x00, ins: 0x84, p1: 0x00, p2: 0x00, le: length });
+      if (sw !== SW.OK) throw unexpected('GET CHALLENGE', sw);
+      if (data.length !== length) {
+        throw new KioskError('CARD_UNREADABLE', `GET CHALLENGE: ${data.length} bytes instead of ${length}`);
+      }
+      return data;
+    });
+  }
+
+  /**
+   * EXTERNAL AUTHENTICATE with HQ's 16-byte token for the last challenge: opens one reset of that PIN (for the
+   * very next command only). A refused token (69 82: wrong, or no unused nonce) is CARD_UNREADABLE
+   * 'external authenticate refused'; a card without a signature PIN answers 6A 82 for 'signature'
+   * (CARD_UNREADABLE; check hasSignatureKey first). RangeError (nothing sent) for a token of another length.
+   */
+  externalAuthenticate(pin: 'userAuth' | 'signature', token: Uint8Array): Promise<void> {
+    let spec: PinSpec;
+    try {
+      spec = pinSpec(pin);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (token.length !== PIN_RESET_TOKEN_LENGTH) {
+      return Promise.reject(new RangeError(`PIN-reset token must be ${PIN_RESET_TOKEN_LENGTH} bytes`));
+    }
+    return this.exclusive(async () => {
+      const { sw } = await this.send({ cla: 0x00, ins: 0x82, p1: 0x00, p2: spec.reference, data: token });
+      if (sw === SW.OK) return;
+      if (sw === SW.SECURITY_NOT_SATISFIED) {
+        throw new KioskError('CARD_UNREADABLE', 'external authenticate refused');
+      }
+      throw unexpected(`EXTERNAL AUTHENTICATE ${spec.name}`, sw);
+    });
+  }
+
+  /**
+   * RESET RETRY COUNTER: sets the new PIN and refills its counter. The signature PIN is upper-cased first;
+   * PIN_FORMAT (nothing sent, the opened reset stays open) when it breaks the format rules. Needs
+   * externalAuthenticate for the same PIN as the command right before; without it the card answers 69 82
+   * (CARD_UNREADABLE 'reset retry counter refused'). The card refusing the format (6A 80) is PIN_FORMAT too.
+   * The PIN is not verified afterwards.
+   */
+  resetRetryCounter(pin: 'userAuth' | 'signature', newPin: string): Promise<void> {
+    let spec: PinSpec;
+    let value: string;
+    try {
+      spec = pinSpec(pin);
+      value = formatted(spec, newPin);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.exclusive(async () => {
+      const { sw } = await this.send({
+        cla: 0x00,
+        ins: 0x2c,
+        p1: 0x02,
+        p2: spec.reference,
+        data: new TextEncoder().encode(value),
+      });
+      if (sw === SW.OK) return;
+      if (sw === SW.SECURITY_NOT_SATISFIED) {
+        throw new KioskError('CARD_UNREADABLE', 'reset retry counter refused');
+      }
+      if (sw === SW.WRONG_DATA) throw new KioskError('PIN_FORMAT', `card refused the new ${spec.name}`);
+      throw unexpected(`RESET RETRY COUNTER ${spec.name}`, sw);
+    });
   }
 
   // --- card -----------------------------------------------------------------------------------------------

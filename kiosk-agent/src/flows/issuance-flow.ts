@@ -1,285 +1,166 @@
-import type { Logger } from 'pino';
-import type { CardReader, ReaderEvent } from '../card/reader';
+import type { ReaderEvent } from '../card/reader';
 import { JpkiCard } from '../card/jpki';
+import { USER_AUTH_MAX_TRIES } from '../card/emulator/profile';
 import { asKioskError, KioskError } from '../errors';
 import type { Intent } from '../protocol/intents';
-import type { ErrorInfo } from '../protocol/errors';
-import type { CertificateType, Language, ScreenState } from '../protocol/state';
-import { USER_AUTH_MAX_TRIES } from '../card/emulator/profile';
+import type { CertificateType } from '../protocol/state';
 import { authenticate, type AuthenticatedSession } from './authenticate';
+import { failFlow, type CustomerFlow, type FlowContext } from './flow';
 import { issueAndPrint, type PrintJobDeps } from './print-job';
-import { InactivityTimer, type InactivityTiming } from './inactivity';
-
-export interface IssuanceFlowDeps extends PrintJobDeps {
-  reader: CardReader;
-  logger: Logger;
-  inactivity: InactivityTiming;
-  /** Fees per certificate type until HQ's offer arrives with the session. */
-  municipalityFallback?: string;
-}
-
-/** Screens on which the customer is expected to act (and so the inactivity timer runs). */
-const WAITING_FOR_USER = new Set<ScreenState['screen']>([
-  'serviceMenu',
-  'placeCard',
-  'pin',
-  'confirm',
-  'pinLocked',
-  'takeCardAndCertificate',
-]);
-
-/** Everything that belongs to one customer; dropped as a whole by wipe(). */
-interface Transaction {
-  certificate: CertificateType;
-  card?: JpkiCard;
-  userAuthCertificate?: Uint8Array;
-  auth?: AuthenticatedSession;
-  feeYen?: number;
-}
 
 /**
- * The issuance flow: idle → service menu → place card → PIN → authenticating → confirm → printing →
- * take card and certificate → idle. The agent owns the truth; the UI renders `state`.
- * Each async step checks that its transaction is still the current one, so a card pulled or a reset in
- * the middle of an await can never let a stale step move the screen.
+ * Certificate issuance: place card → PIN → authenticating → confirm → printing → take card and
+ * certificate. Each async step checks that its transaction is still the current one, so a card pulled or a
+ * reset in the middle of an await can never let a stale step move the screen.
  */
-export class IssuanceFlow {
-  private current: ScreenState = { screen: 'idle', language: 'ja', notice: null, inactivityResetAt: null };
-  private tx: Transaction | undefined;
-  private generation = 0;
-  private busy = false;
-  private readonly listeners = new Set<(state: ScreenState) => void>();
-  private readonly inactivity: InactivityTimer;
-  private readonly unsubscribeReader: () => void;
+export class IssuanceFlow implements CustomerFlow {
+  private card: JpkiCard | undefined;
+  private userAuthCertificate: Uint8Array | undefined;
+  private auth: AuthenticatedSession | undefined;
+  private readonly generation: number;
 
-  constructor(private readonly deps: IssuanceFlowDeps) {
-    this.inactivity = new InactivityTimer(
-      deps.inactivity,
-      (resetAt) => this.patch({ inactivityResetAt: resetAt }),
-      () => this.reset({ code: 'INACTIVITY_TIMEOUT', action: 'automatic' }),
-    );
-    this.unsubscribeReader = deps.reader.onEvent((event) => this.onReaderEvent(event));
+  constructor(
+    private readonly ctx: FlowContext,
+    private readonly deps: PrintJobDeps,
+    private readonly certificate: CertificateType,
+  ) {
+    this.generation = ctx.screen.generation;
   }
 
-  get state(): ScreenState {
-    return this.current;
+  begin(): void {
+    this.ctx.screen.show({ screen: 'placeCard', service: this.certificate });
+    if (this.ctx.reader.cardPresent) void this.readCard();
   }
 
-  onState(listener: (state: ScreenState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  cancellable(): boolean {
+    const screen = this.ctx.screen.screen;
+    return screen !== 'authenticating' && screen !== 'printing';
   }
 
   async handle(intent: Intent): Promise<void> {
-    if (this.current.inactivityResetAt !== null) this.patch({ inactivityResetAt: null });
-    if (WAITING_FOR_USER.has(this.current.screen)) this.inactivity.touch();
-    const screen = this.current.screen;
+    const screen = this.ctx.screen;
     switch (intent.type) {
-      case 'selectLanguage':
-        return this.patch({ language: intent.language });
-      case 'stillHere':
-        return;
-      case 'cancel':
-        if (screen === 'authenticating' || screen === 'printing') throw new KioskError('INVALID_STATE');
-        return this.reset(null);
-      case 'start':
-        this.expect(screen, 'idle');
-        return this.show({ screen: 'serviceMenu', services: ['juminhyo'] });
-      case 'selectCertificate':
-        this.expect(screen, 'serviceMenu');
-        this.tx = { certificate: intent.certificate };
-        this.show({ screen: 'placeCard', certificate: intent.certificate });
-        if (this.deps.reader.cardPresent) void this.readCard();
-        return;
       case 'submitPin':
-        this.expect(screen, 'pin');
-        return this.exclusive(() => this.submitPin(intent.pin));
+        screen.expect('pin');
+        return screen.exclusive(() => this.submitPin(intent.pin));
       case 'confirm':
-        this.expect(screen, 'confirm');
-        return this.exclusive(() => this.print());
+        screen.expect('confirm');
+        return screen.exclusive(() => this.print());
+      default:
+        throw new KioskError('INVALID_STATE', `${intent.type} during issuance`);
     }
   }
 
-  async close(): Promise<void> {
-    this.inactivity.stop();
-    this.unsubscribeReader();
-    await this.wipe();
-  }
-
-  private expect(screen: ScreenState['screen'], wanted: ScreenState['screen']): void {
-    if (screen !== wanted || this.busy) throw new KioskError('INVALID_STATE', `${screen} is not ${wanted}`);
-  }
-
-  /** One card/HQ operation at a time: a double tap cannot submit a PIN twice. */
-  private async exclusive(step: () => Promise<void>): Promise<void> {
-    this.busy = true;
-    try {
-      await step();
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  private onReaderEvent(event: ReaderEvent): void {
-    const screen = this.current.screen;
+  onReaderEvent(event: ReaderEvent): void {
+    const screen = this.ctx.screen.screen;
     if (event.type === 'present') {
       if (screen === 'placeCard') void this.readCard();
       return;
     }
-    // Card gone (or reader gone).
-    if (screen === 'takeCardAndCertificate') return this.reset(null);
+    if (screen === 'takeCardAndCertificate') return this.ctx.finish(null);
     if (screen === 'printing') return; // the job finishes; the card is no longer needed
-    if (this.tx) {
-      this.deps.logger.info({ event: 'card.removed', screen }, 'card removed during a transaction');
-      this.reset({ code: event.type === 'empty' ? 'CARD_REMOVED' : 'READER_UNAVAILABLE', action: 'user' });
-    }
+    this.ctx.logger.info({ event: 'card.removed', screen }, 'card removed during a transaction');
+    this.ctx.finish({ code: event.type === 'empty' ? 'CARD_REMOVED' : 'READER_UNAVAILABLE', action: 'user' });
+  }
+
+  async wipe(): Promise<void> {
+    const card = this.card;
+    this.card = undefined;
+    this.userAuthCertificate = undefined;
+    this.auth = undefined;
+    await card?.close().catch(() => undefined);
+  }
+
+  private current(): boolean {
+    return this.ctx.screen.generation === this.generation;
   }
 
   private async readCard(): Promise<void> {
-    const tx = this.tx;
-    const generation = this.generation;
-    if (!tx || tx.card || this.busy) return;
-    this.busy = true;
-    try {
-      const card = await JpkiCard.open(this.deps.reader);
-      if (!this.isCurrent(generation)) return void (await card.close().catch(() => undefined));
-      tx.card = card;
-      tx.userAuthCertificate = await card.readUserAuthCertificate();
-      const triesLeft = await card.userAuthTriesLeft();
-      if (!this.isCurrent(generation)) return;
-      if (triesLeft === 0) return this.show({ screen: 'pinLocked' });
-      this.show({ screen: 'pin', certificate: tx.certificate, triesLeft, maxTries: USER_AUTH_MAX_TRIES });
-    } catch (error) {
-      if (this.isCurrent(generation)) this.fail(error);
-    } finally {
-      this.busy = false;
-    }
+    if (this.card || this.ctx.screen.busy) return;
+    await this.ctx.screen.exclusive(async () => {
+      try {
+        const card = await JpkiCard.open(this.ctx.reader);
+        if (!this.current()) return void (await card.close().catch(() => undefined));
+        this.card = card;
+        this.userAuthCertificate = await card.readUserAuthCertificate();
+        const triesLeft = await card.userAuthTriesLeft();
+        if (!this.current()) return;
+        if (triesLeft === 0) return this.ctx.screen.show({ screen: 'pinLocked' });
+        this.ctx.screen.show({
+          screen: 'pin',
+          certificate: this.certificate,
+          triesLeft,
+          maxTries: USER_AUTH_MAX_TRIES,
+        });
+      } catch (error) {
+        if (this.current()) failFlow(this.ctx, error);
+      }
+    });
   }
 
   private async submitPin(pin: string): Promise<void> {
-    const tx = this.tx;
-    const generation = this.generation;
-    if (!tx?.card || !tx.userAuthCertificate) throw new KioskError('INVALID_STATE', 'no card read');
-    this.show({ screen: 'authenticating', certificate: tx.certificate });
+    if (!this.card || !this.userAuthCertificate) throw new KioskError('INVALID_STATE', 'no card read');
+    this.ctx.screen.show({ screen: 'authenticating', certificate: this.certificate });
     try {
-      const auth = await authenticate(tx.card, tx.userAuthCertificate, pin, this.deps.hq);
-      if (!this.isCurrent(generation)) return;
-      tx.auth = auth;
-      tx.feeYen = auth.session.offer.find((o) => o.certificate === tx.certificate)?.feeYen ?? 0;
-      this.deps.logger.info(
-        { event: 'session.opened', sessionId: auth.session.sessionId },
-        'HQ session opened',
-      );
-      this.show({
+      const auth = await authenticate(this.card, this.userAuthCertificate, pin, this.deps.hq);
+      if (!this.current()) return;
+      this.auth = auth;
+      const feeYen = auth.session.offer.find((o) => o.certificate === this.certificate)?.feeYen ?? 0;
+      this.ctx.logger.info({ event: 'session.opened', sessionId: auth.session.sessionId }, 'HQ session opened');
+      this.ctx.screen.show({
         screen: 'confirm',
-        certificate: tx.certificate,
+        certificate: this.certificate,
         copies: 1,
-        feeYen: tx.feeYen,
+        feeYen,
         municipality: auth.session.municipality.name,
       });
     } catch (error) {
-      if (!this.isCurrent(generation)) return;
+      if (!this.current()) return;
       const failure = asKioskError(error);
       if (failure.code === 'PIN_WRONG') {
-        this.deps.logger.info({ event: 'pin.wrong', triesLeft: failure.triesLeft }, 'wrong PIN');
-        this.show(
+        this.ctx.logger.info({ event: 'pin.wrong', triesLeft: failure.triesLeft }, 'wrong PIN');
+        this.ctx.screen.show(
           {
             screen: 'pin',
-            certificate: tx.certificate,
+            certificate: this.certificate,
             triesLeft: failure.triesLeft ?? 0,
             maxTries: USER_AUTH_MAX_TRIES,
           },
           failure.toInfo(),
         );
       } else if (failure.code === 'PIN_LOCKED') {
-        this.deps.logger.info({ event: 'pin.locked' }, 'PIN locked');
-        this.show({ screen: 'pinLocked' }, failure.toInfo());
+        this.ctx.logger.info({ event: 'pin.locked' }, 'PIN locked');
+        this.ctx.screen.show({ screen: 'pinLocked' }, failure.toInfo());
       } else {
-        this.fail(failure);
+        failFlow(this.ctx, failure);
       }
     }
   }
 
   private async print(): Promise<void> {
-    const tx = this.tx;
-    const generation = this.generation;
-    if (!tx?.auth) throw new KioskError('INVALID_STATE', 'not authenticated');
-    this.show({ screen: 'printing', certificate: tx.certificate, page: 0, pages: 1 });
+    const auth = this.auth;
+    if (!auth) throw new KioskError('INVALID_STATE', 'not authenticated');
+    this.ctx.screen.show({ screen: 'printing', certificate: this.certificate, page: 0, pages: 1 });
     const unsubscribe = this.deps.printer.onStatus((status) => {
-      if (status.state === 'printing' && this.isCurrent(generation) && this.current.screen === 'printing') {
-        this.patch({ page: status.page, pages: status.pages });
+      if (status.state === 'printing' && this.current() && this.ctx.screen.screen === 'printing') {
+        this.ctx.screen.patch({ page: status.page, pages: status.pages });
       }
     });
     try {
-      const job = await issueAndPrint(this.deps, tx.auth, { copies: 1 });
-      this.deps.logger.info({
-        event: 'issuance.printed',
-        issuanceId: job.issuanceId,
-        copies: job.serials.length,
-      });
-      if (!this.isCurrent(generation)) return;
-      // The documents are printed: drop them and everything personal now, keep only what the screen needs.
-      const certificate = tx.certificate;
+      const job = await issueAndPrint(this.deps, auth, { copies: 1 });
+      this.ctx.logger.info({ event: 'issuance.printed', issuanceId: job.issuanceId, copies: job.serials.length });
+      if (!this.current()) return;
+      // Printed: drop the documents, the session and the card handle now; keep only what the screen needs.
       await this.wipe();
-      if (this.deps.reader.cardPresent) {
-        this.tx = { certificate };
-        this.show({ screen: 'takeCardAndCertificate', certificate });
+      if (this.ctx.reader.cardPresent) {
+        this.ctx.screen.show({ screen: 'takeCardAndCertificate', certificate: this.certificate });
       } else {
-        this.show({ screen: 'idle' });
+        this.ctx.finish(null);
       }
     } catch (error) {
-      if (this.isCurrent(generation)) this.fail(error);
+      if (this.current()) failFlow(this.ctx, error);
     } finally {
       unsubscribe();
     }
   }
-
-  private isCurrent(generation: number): boolean {
-    return generation === this.generation;
-  }
-
-  private fail(error: unknown): void {
-    const failure = asKioskError(error);
-    this.deps.logger.warn(
-      { event: 'flow.failed', code: failure.code, screen: this.current.screen, err: failure.message },
-      'transaction failed',
-    );
-    this.reset(failure.toInfo());
-  }
-
-  /** Back to idle with an optional message; wipes the transaction. */
-  private reset(notice: ErrorInfo | null): void {
-    void this.wipe();
-    this.show({ screen: 'idle' }, notice);
-  }
-
-  private async wipe(): Promise<void> {
-    this.generation++;
-    const card = this.tx?.card;
-    this.tx = undefined;
-    this.inactivity.stop();
-    await card?.close().catch(() => undefined);
-  }
-
-  private show(
-    next: DistributiveOmit<ScreenState, 'language' | 'notice' | 'inactivityResetAt'>,
-    notice?: ErrorInfo | null,
-  ): void {
-    const language: Language = this.current.language;
-    this.current = { ...next, language, notice: notice ?? null, inactivityResetAt: null } as ScreenState;
-    if (WAITING_FOR_USER.has(this.current.screen)) this.inactivity.touch();
-    else this.inactivity.stop();
-    this.emit();
-  }
-
-  private patch(fields: Partial<Record<string, unknown>>): void {
-    this.current = { ...this.current, ...fields } as ScreenState;
-    this.emit();
-  }
-
-  private emit(): void {
-    for (const listener of this.listeners) listener(this.current);
-  }
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

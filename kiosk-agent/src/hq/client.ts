@@ -4,12 +4,18 @@ import {
   CopyReportResponse,
   HqErrorBody,
   IssuanceResponse,
+  KioskPinResetResponse,
+  PinResetOutcomeResponse,
+  PinResetTokenResponse,
   SessionResponse,
   TERMINAL_ID_HEADER,
   type ChallengePurpose,
   type CopyReportRequest,
   type HqErrorCode,
   type IssuanceRequest,
+  type KioskPinResetRequest,
+  type PinResetOutcomeRequest,
+  type PinResetTokenRequest,
 } from 'hq-gateway/api/schemas';
 import { KioskError } from '../errors';
 import type { ErrorCode } from '../protocol/errors';
@@ -42,6 +48,14 @@ function kioskCodeFor(code: HqErrorCode): ErrorCode {
       return 'CARD_NOT_REGISTERED';
     case 'SERVICE_REFUSED':
       return 'SERVICE_REFUSED';
+    case 'RESERVATION_NOT_FOUND':
+      return 'PIN_RESET_NOT_RESERVED';
+    case 'RESERVATION_EXPIRED':
+      return 'PIN_RESET_EXPIRED';
+    case 'RESERVATION_USED':
+      return 'PIN_RESET_USED';
+    case 'NO_SIGNATURE_CERTIFICATE':
+      return 'PIN_RESET_NO_SIGNATURE_CERTIFICATE';
     default:
       return 'HQ_REJECTED';
   }
@@ -90,6 +104,20 @@ export class HqClient {
   reportCopy(issuanceId: string, serial: string, body: CopyReportRequest) {
     const path = `/v1/kiosk/issuances/${encodeURIComponent(issuanceId)}/copies/${encodeURIComponent(serial)}`;
     return this.post(path, body, CopyReportResponse, this.retries);
+  }
+
+  /** Claims the card's reservation for this terminal (not retried: the challenge is single use). */
+  claimPinReset(body: KioskPinResetRequest) {
+    return this.post('/v1/kiosk/pin-resets', body, KioskPinResetResponse, 0);
+  }
+
+  pinResetToken(resetId: string, body: PinResetTokenRequest) {
+    return this.post(`/v1/kiosk/pin-resets/${encodeURIComponent(resetId)}/token`, body, PinResetTokenResponse, this.retries);
+  }
+
+  pinResetOutcome(resetId: string, body: PinResetOutcomeRequest) {
+    const path = `/v1/kiosk/pin-resets/${encodeURIComponent(resetId)}/outcome`;
+    return this.post(path, body, PinResetOutcomeResponse, this.retries);
   }
 
   private async post<S extends z.ZodType>(

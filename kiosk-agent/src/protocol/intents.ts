@@ -1,9 +1,21 @@
 import { z } from 'zod';
-import { CertificateType, Language } from './state';
+import { CertificateType, Language, PinKind } from './state';
 import { ErrorInfo } from './errors';
 
 /** The 4-digit user-authentication PIN. Validated before it reaches the card, so a malformed PIN spends no try. */
 export const UserAuthPin = z.string().regex(/^[0-9]{4}$/);
+
+/** The signature PIN: 6–16 of A–Z and 0–9 with at least one letter and one digit (upper-case it first). */
+export const SignaturePin = z
+  .string()
+  .regex(/^[A-Z0-9]{6,16}$/)
+  .refine((pin) => /[A-Z]/.test(pin) && /[0-9]/.test(pin), 'needs a letter and a digit');
+
+/** A staff code from HQ (digits). */
+export const StaffCode = z.string().regex(/^[0-9]{6,8}$/);
+
+export const StaffAction = z.enum(['resume', 'refillPaper', 'testPage', 'outOfService', 'inService', 'exit']);
+export type StaffAction = z.infer<typeof StaffAction>;
 
 /** What the UI may ask of the agent. The agent decides whether the current state allows it. */
 export const Intent = z.discriminatedUnion('type', [
@@ -14,6 +26,17 @@ export const Intent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('confirm') }),
   z.object({ type: z.literal('cancel') }),
   z.object({ type: z.literal('stillHere') }),
+  // PIN reset
+  z.object({ type: z.literal('selectPinReset') }),
+  z.object({ type: z.literal('chooseResetPin'), reset: PinKind }),
+  /** The known signature PIN when proving possession to reset the 4-digit PIN. */
+  z.object({ type: z.literal('submitSignaturePin'), pin: SignaturePin }),
+  /** The new PIN, sent once after the user typed it twice; the agent checks it against the PIN kind. */
+  z.object({ type: z.literal('submitNewPin'), pin: z.union([UserAuthPin, SignaturePin]) }),
+  // Store staff
+  z.object({ type: z.literal('enterStaffMode') }),
+  z.object({ type: z.literal('staffLogin'), code: StaffCode }),
+  z.object({ type: z.literal('staffAction'), action: StaffAction }),
 ]);
 export type Intent = z.infer<typeof Intent>;
 

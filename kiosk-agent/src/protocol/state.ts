@@ -7,6 +7,18 @@ export type Language = z.infer<typeof Language>;
 export const CertificateType = z.enum(['juminhyo']);
 export type CertificateType = z.infer<typeof CertificateType>;
 
+/** What the service menu offers: certificates, and finishing a PIN reset booked in the smartphone app. */
+export const Service = z.enum(['juminhyo', 'pinReset']);
+export type Service = z.infer<typeof Service>;
+
+/** The two PINs of the JPKI AP: the 4-digit user-authentication PIN and the 6–16 character signature PIN. */
+export const PinKind = z.enum(['userAuth', 'signature']);
+export type PinKind = z.infer<typeof PinKind>;
+
+/** Why the customer must call staff (never anything about the customer). */
+export const StaffCallReason = z.enum(['jam', 'paperOut', 'coverOpen', 'offline']);
+export type StaffCallReason = z.infer<typeof StaffCallReason>;
+
 const common = {
   language: Language,
   /** A message to show on top of the screen (e.g. "the card was removed"), cleared by the next step. */
@@ -21,8 +33,8 @@ const common = {
  */
 export const ScreenState = z.discriminatedUnion('screen', [
   z.object({ screen: z.literal('idle'), ...common }),
-  z.object({ screen: z.literal('serviceMenu'), ...common, services: z.array(CertificateType) }),
-  z.object({ screen: z.literal('placeCard'), ...common, certificate: CertificateType }),
+  z.object({ screen: z.literal('serviceMenu'), ...common, services: z.array(Service) }),
+  z.object({ screen: z.literal('placeCard'), ...common, service: Service }),
   z.object({
     screen: z.literal('pin'),
     ...common,
@@ -48,6 +60,49 @@ export const ScreenState = z.discriminatedUnion('screen', [
   }),
   z.object({ screen: z.literal('takeCardAndCertificate'), ...common, certificate: CertificateType }),
   z.object({ screen: z.literal('pinLocked'), ...common }),
+
+  // PIN reset booked in the smartphone app (jpki-card.md "PIN reset at the kiosk").
+  /** Which PIN did you book a reset for? Tries left of each (null: the card has no signature certificate). */
+  z.object({
+    screen: z.literal('resetChoose'),
+    ...common,
+    triesLeft: z.object({ userAuth: z.number().int().min(0), signature: z.number().int().min(0).nullable() }),
+  }),
+  /** Prove possession with the other PIN: `proveWith` is the PIN to type now. */
+  z.object({
+    screen: z.literal('resetProve'),
+    ...common,
+    reset: PinKind,
+    proveWith: PinKind,
+    triesLeft: z.number().int().min(0),
+    maxTries: z.number().int().min(1),
+  }),
+  z.object({ screen: z.literal('resetChecking'), ...common, reset: PinKind }),
+  /** Type the new PIN twice (the UI checks the format and the match before sending it once). */
+  z.object({ screen: z.literal('resetNewPin'), ...common, reset: PinKind }),
+  z.object({ screen: z.literal('resetWriting'), ...common, reset: PinKind }),
+  z.object({ screen: z.literal('resetDone'), ...common, reset: PinKind }),
+
+  // Printer trouble and store staff.
+  /** Shown to the customer: please call store staff. No personal data. */
+  z.object({ screen: z.literal('callStaff'), ...common, reason: StaffCallReason }),
+  z.object({ screen: z.literal('outOfService'), ...common }),
+  z.object({ screen: z.literal('staffLogin'), ...common }),
+  z.object({
+    screen: z.literal('staffMenu'),
+    ...common,
+    printer: z.object({
+      state: z.enum(['idle', 'printing', 'paperOut', 'jam', 'coverOpen', 'offline']),
+      /** Where the paper is stuck, for the drawing (e.g. "tray1", "fuser", "output"). */
+      jamWhere: z.string().nullable(),
+      paperLow: z.boolean(),
+    }),
+    /** A customer's job waits for the staff to clear the fault and resume. */
+    jobPaused: z.boolean(),
+    outOfService: z.boolean(),
+    /** The last staff action's result, for feedback. */
+    lastAction: z.enum(['resume', 'refillPaper', 'testPage', 'outOfService', 'inService']).nullable(),
+  }),
 ]);
 export type ScreenState = z.infer<typeof ScreenState>;
 export type ScreenName = ScreenState['screen'];

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { asKioskError, KioskError } from '../errors';
 import { Intent, type IntentAck } from '../protocol/intents';
 import type { ClientToServerEvents, ServerToClientEvents } from '../protocol/events';
-import type { IssuanceFlow } from '../flows/issuance-flow';
+import type { Kiosk } from '../flows/kiosk';
 import type { DeviceStatusMonitor } from '../device/status';
 
 function sameToken(given: unknown, expected: string): boolean {
@@ -22,7 +22,7 @@ function sameToken(given: unknown, expected: string): boolean {
  */
 export function attachUiSocket(
   httpServer: HttpServer,
-  deps: { uiToken: string; flow: IssuanceFlow; devices: DeviceStatusMonitor; logger: Logger },
+  deps: { uiToken: string; flow: Kiosk; devices: DeviceStatusMonitor; logger: Logger },
 ): Server<ClientToServerEvents, ServerToClientEvents> {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     serveClient: false,

@@ -80,6 +80,19 @@ describe('saveProfile / loadProfile', () => {
     expect((schemaError as Error).message).toContain('serial');
     expect((schemaError as Error).message).toContain('userAuth.triesLeft');
   });
+
+  it('refuses a profile without a valid management key', async () => {
+    const { managementKey: _key, ...withoutKey } = profile;
+    const missing = join(dir, 'no-key.json');
+    await writeFile(missing, JSON.stringify(withoutKey));
+    await expect(loadProfile(missing)).rejects.toThrow('managementKey');
+    const short = join(dir, 'short-key.json');
+    await writeFile(
+      short,
+      JSON.stringify({ ...profile, managementKey: Buffer.alloc(16).toString('base64') }),
+    );
+    await expect(loadProfile(short)).rejects.toThrow('managementKey');
+  });
 });
 
 describe('listProfiles / scanProfiles', () => {

@@ -28,6 +28,11 @@ export const CardProfile = z.object({
   userAuth: PinKeyPair,
   /** null for a child under 15 (no signature certificate or key). */
   signature: PinKeyPair.nullable(),
+  /**
+   * The card's diversified card-management key K_card = HMAC-SHA256(master key, serial), base64 (32 bytes).
+   * Only HQ holds the master key; the card checks EXTERNAL AUTHENTICATE tokens with K_card.
+   */
+  managementKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
   options: z
     .object({
       /** What an empty VERIFY answers after a successful VERIFY: some cards 90 00, others 63 Cx. */

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, parseResponse, swHex, toHex } from '../apdu';
+import { computePinResetToken, deriveCardManagementKey } from '../management-key';
 import type { CardProfile } from './profile';
 import { loadProfile, persistToFile, saveProfile } from './profile-store';
-import { makeTestProfile } from './testing/test-keys';
+import { makeTestProfile, TEST_CARD_MANAGEMENT_MASTER_KEY } from './testing/test-keys';
 import {
   CARD_FACE_AID,
   CARD_TEXT_AID,
@@ -473,6 +474,14 @@ describe('CHANGE PIN', () => {
     expect(await sw(card, `002401800A${ascii('NEWPIN1234')}`)).toBe('6982');
   });
 
+  it('a failed write keeps the old PIN and answers 65 81', async () => {
+    const card = poweredCard(profile, { persist: async () => Promise.reject(new Error('disk full')) });
+    await login(card, '0018', '1234');
+    expect(await sw(card, `0024018004${ascii('5678')}`)).toBe('6581');
+    expect(card.profile.userAuth.pin).toBe('1234');
+    await login(card, '0018', '1234');
+  });
+
   it('refuses a new PIN that breaks the format rules', async () => {
     const card = poweredCard();
     await login(card, '0018', '1234');
@@ -595,8 +604,9 @@ describe('class, instruction and malformed APDUs', () => {
   it('answers 6D 00 / 6E 00', async () => {
     const card = poweredCard();
     expect(await sw(card, '00CA010000')).toBe('6D00'); // GET DATA: not supported
-    expect(await sw(card, '00820098')).toBe('6D00'); // EXTERNAL AUTHENTICATE: not yet (PIN-reset issue)
-    expect(await sw(card, '002C0298')).toBe('6D00'); // RESET RETRY COUNTER: not yet
+    expect(await sw(card, '00880000')).toBe('6D00'); // INTERNAL AUTHENTICATE: not supported
+    expect(await sw(card, `8082009810${'00'.repeat(16)}`)).toBe('6E00'); // EXTERNAL AUTHENTICATE is ISO (CLA 00)
+    expect(await sw(card, `802C029804${ascii('1234')}`)).toBe('6E00'); // so is RESET RETRY COUNTER
     expect(await sw(card, `01A4040C0A${JPKI_AID}`)).toBe('6E00'); // logical channel 1
     expect(await sw(card, `0CA4040C0A${JPKI_AID}`)).toBe('6E00'); // secure messaging
     expect(await sw(card, `80A4040C0A${JPKI_AID}`)).toBe('6E00'); // ISO command under CLA 80
@@ -656,5 +666,425 @@ describe('class, instruction and malformed APDUs', () => {
     await sw(card, SELECT_JPKI);
     await sw(card, selectEf('0018'));
     expect(await sw(card, verifyApdu('1234'))).toBe('9000');
+  });
+});
+
+// --- PIN reset -------------------------------------------------------------------------------------------
+
+type Pin = 'userAuth' | 'signature';
+const P2: Record<Pin, string> = { userAuth: '98', signature: '9B' };
+const NEW_PIN: Record<Pin, string> = { userAuth: '8642', signature: 'NEW456XY' };
+const OLD_PIN: Record<Pin, string> = { userAuth: '1234', signature: 'ABC123' };
+const PIN_EF: Record<Pin, '0018' | '001B'> = { userAuth: '0018', signature: '001B' };
+const lc = (data: string) => (data.length / 2).toString(16).padStart(2, '0').toUpperCase();
+const externalAuthenticate = (p2: string, token: Uint8Array | string) => {
+  const data = typeof token === 'string' ? token : toHex(token);
+  return `008200${p2}${lc(data)}${data}`;
+};
+const resetRetryCounter = (p2: string, pin: string) => `002C02${p2}${lc(ascii(pin))}${ascii(pin)}`;
+
+/** What HQ computes: the token for this card (its serial), this PIN and this nonce. */
+function tokenFor(p: CardProfile, pin: Pin, nonce: Uint8Array): Uint8Array {
+  return computePinResetToken(deriveCardManagementKey(TEST_CARD_MANAGEMENT_MASTER_KEY, p.serial), pin, nonce);
+}
+
+async function getChallenge(card: VirtualJpkiCard): Promise<Uint8Array> {
+  const { data, sw: status } = await send(card, '0084000008');
+  expect(status).toBe('9000');
+  expect(data.length).toBe(8);
+  return data;
+}
+
+/** SELECT AP, GET CHALLENGE, EXTERNAL AUTHENTICATE with the right token — expects 90 00. */
+async function openReset(card: VirtualJpkiCard, pin: Pin, p: CardProfile = profile): Promise<void> {
+  expect(await sw(card, SELECT_JPKI)).toBe('9000');
+  const nonce = await getChallenge(card);
+  expect(await sw(card, externalAuthenticate(P2[pin], tokenFor(p, pin, nonce)))).toBe('9000');
+}
+
+describe('PIN reset: EXTERNAL AUTHENTICATE', () => {
+  for (const pin of ['userAuth', 'signature'] as const) {
+    it(`a right token opens one reset of the ${pin} PIN: the new PIN replaces the old one`, async () => {
+      const persisted: CardProfile[] = [];
+      const card = poweredCard(profile, { persist: async (p) => void persisted.push(p) });
+      await openReset(card, pin);
+      expect(await sw(card, resetRetryCounter(P2[pin], NEW_PIN[pin]))).toBe('9000');
+      expect(persisted.map((p) => p[pin]?.pin)).toEqual([NEW_PIN[pin]]);
+      expect(await sw(card, selectEf(PIN_EF[pin]))).toBe('9000');
+      expect(await sw(card, verifyApdu(OLD_PIN[pin]))).toMatch(/^63C/);
+      expect(await sw(card, verifyApdu(NEW_PIN[pin]))).toBe('9000');
+      // The other PIN is untouched.
+      const other = pin === 'userAuth' ? 'signature' : 'userAuth';
+      expect(card.profile[other]?.pin).toBe(OLD_PIN[other]);
+    });
+  }
+
+  it('a wrong token is 69 82 and opens nothing', async () => {
+    const card = poweredCard();
+    await sw(card, SELECT_JPKI);
+    const otherKey = new Uint8Array(32).fill(1);
+    const earlier = await getChallenge(card);
+    const wrongTokens: Array<(nonce: Uint8Array) => Uint8Array> = [
+      () => new Uint8Array(16),
+      (nonce) => tokenFor(profile, 'signature', nonce), // for the other PIN EF
+      (nonce) => computePinResetToken(otherKey, 'userAuth', nonce), // another card's key
+      (nonce) => computePinResetToken(deriveCardManagementKey(otherKey, profile.serial), 'userAuth', nonce),
+      () => tokenFor(profile, 'userAuth', earlier), // an older nonce
+      (nonce) => tokenFor(profile, 'userAuth', nonce).map((b, i) => (i === 15 ? b ^ 1 : b)),
+    ];
+    for (const [i, wrong] of wrongTokens.entries()) {
+      const nonce = await getChallenge(card);
+      expect(await sw(card, externalAuthenticate('98', wrong(nonce))), `token ${i}`).toBe('6982');
+      expect(await sw(card, resetRetryCounter('98', '8642')), `token ${i}`).toBe('6982');
+    }
+    expect(card.profile.userAuth.pin).toBe('1234');
+  });
+
+  it('needs a GET CHALLENGE first; only an 8-byte one counts, power loses it, SELECT AP does not', async () => {
+    const card = poweredCard();
+    await sw(card, SELECT_JPKI);
+    expect(await sw(card, externalAuthenticate('98', new Uint8Array(16)))).toBe('6982');
+
+    const { data: long } = await send(card, '0084000010');
+    expect(
+      await sw(card, externalAuthenticate('98', tokenFor(profile, 'userAuth', long.subarray(0, 8)))),
+    ).toBe('6982');
+
+    let nonce = await getChallenge(card);
+    card.powerOff();
+    card.powerOn();
+    await sw(card, SELECT_JPKI);
+    expect(await sw(card, externalAuthenticate('98', tokenFor(profile, 'userAuth', nonce)))).toBe('6982');
+
+    nonce = await getChallenge(card);
+    card.reset();
+    await sw(card, SELECT_JPKI);
+    expect(await sw(card, externalAuthenticate('98', tokenFor(profile, 'userAuth', nonce)))).toBe('6982');
+
+    nonce = await getChallenge(card);
+    await sw(card, SELECT_JPKI);
+    await sw(card, selectEf('000A'));
+    expect(await sw(card, externalAuthenticate('98', tokenFor(profile, 'userAuth', nonce)))).toBe('9000');
+  });
+
+  it('a nonce is single use, whether the token was right or wrong; the last nonce counts', async () => {
+    const card = poweredCard();
+    await sw(card, SELECT_JPKI);
+    let nonce = await getChallenge(card);
+    const token = tokenFor(profile, 'userAuth', nonce);
+    expect(await sw(card, externalAuthenticate('98', token))).toBe('9000');
+    expect(await sw(card, externalAuthenticate('98', token))).toBe('6982'); // replay
+    expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('6982');
+
+    nonce = await getChallenge(card);
+    expect(await sw(card, externalAuthenticate('98', new Uint8Array(16)))).toBe('6982');
+    expect(await sw(card, externalAuthenticate('98', tokenFor(profile, 'userAuth', nonce)))).toBe('6982');
+
+    const first = await getChallenge(card);
+    const second = await getChallenge(card);
+    expect(await sw(card, externalAuthenticate('98', tokenFor(profile, 'userAuth', first)))).toBe('6982');
+    const third = await getChallenge(card);
+    await getChallenge(card); // superseded
+    expect(await sw(card, externalAuthenticate('98', tokenFor(profile, 'userAuth', third)))).toBe('6982');
+    const last = await getChallenge(card);
+    expect(toHex(last)).not.toBe(toHex(second));
+    expect(await sw(card, externalAuthenticate('98', tokenFor(profile, 'userAuth', last)))).toBe('9000');
+  });
+
+  it('checks P1/P2 and Lc before the token, without spending the nonce', async () => {
+    const card = poweredCard();
+    await sw(card, SELECT_JPKI);
+    const nonce = await getChallenge(card);
+    const token = toHex(tokenFor(profile, 'userAuth', nonce));
+    expect(await sw(card, `0082019810${token}`)).toBe('6A86');
+    for (const p2 of ['18', '1B', '99', '80', '00', '0A']) {
+      expect(await sw(card, externalAuthenticate(p2, token)), p2).toBe('6A86');
+    }
+    expect(await sw(card, externalAuthenticate('98', token.slice(2)))).toBe('6700'); // 15 bytes
+    expect(await sw(card, externalAuthenticate('98', `${token}00`))).toBe('6700'); // 17 bytes
+    expect(await sw(card, `0082009810${token}00`)).toBe('6700'); // Le
+    expect(await sw(card, '00820098')).toBe('6700'); // no token
+    expect(await sw(card, externalAuthenticate('98', token))).toBe('9000');
+  });
+
+  it('the JPKI AP must be selected (6A 82), without spending the nonce', async () => {
+    const card = poweredCard();
+    const nonce = await getChallenge(card);
+    const token = tokenFor(profile, 'userAuth', nonce);
+    expect(await sw(card, externalAuthenticate('98', token))).toBe('6A82'); // no AP after power on
+    await sw(card, `00A4040C0A${CARD_TEXT_AID}`);
+    expect(await sw(card, externalAuthenticate('98', token))).toBe('6A82');
+    expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('6A82');
+    await sw(card, SELECT_JPKI);
+    expect(await sw(card, externalAuthenticate('98', token))).toBe('9000');
+  });
+
+  it('a card without signature PIN answers 6A 82 for P2 9B; its user-authentication PIN resets', async () => {
+    const card = poweredCard(childProfile);
+    await sw(card, SELECT_JPKI);
+    const nonce = await getChallenge(card);
+    expect(await sw(card, externalAuthenticate('9B', tokenFor(childProfile, 'signature', nonce)))).toBe(
+      '6A82',
+    );
+    expect(await sw(card, resetRetryCounter('9B', 'NEW456XY'))).toBe('6A82');
+    // The 6A 82 did not spend the nonce.
+    expect(await sw(card, externalAuthenticate('98', tokenFor(childProfile, 'userAuth', nonce)))).toBe(
+      '9000',
+    );
+    expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('9000');
+    await sw(card, selectEf('0018'));
+    expect(await sw(card, verifyApdu('8642'))).toBe('9000');
+  });
+});
+
+describe('PIN reset: the opened reset lasts one command', () => {
+  const interposed: Array<[string, string, string]> = [
+    ['SELECT EF', selectEf('0018'), '9000'],
+    ['a VERIFY without current EF', '00200080', '6986'],
+    ['SIGN without a key EF', signApdu(digestInfo(Uint8Array.of(1))), '6986'],
+    ['READ BINARY', '00B0000004', '6986'],
+    ['GET CHALLENGE', '0084000008', '9000'],
+    ['an unknown instruction', '00CA010000', '6D00'],
+    ['an unknown class', 'FFCA000000', '6E00'],
+    ['bytes that are no APDU', '00', '6700'],
+    ['a failed EXTERNAL AUTHENTICATE', externalAuthenticate('98', new Uint8Array(16)), '6982'],
+    ['a RESET RETRY COUNTER of the other PIN', resetRetryCounter('9B', 'NEW456XY'), '6982'],
+    ['a RESET RETRY COUNTER with bad P1', `002C009804${ascii('8642')}`, '6A86'],
+    ['a RESET RETRY COUNTER with a bad PIN', resetRetryCounter('98', '86420'), '6A80'],
+  ];
+  for (const [what, apdu, expected] of interposed) {
+    it(`${what} (${expected}) closes it`, async () => {
+      const persisted: CardProfile[] = [];
+      const card = poweredCard(profile, { persist: async (p) => void persisted.push(p) });
+      await openReset(card, 'userAuth');
+      expect(await sw(card, apdu)).toBe(expected);
+      expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('6982');
+      expect(persisted).toEqual([]);
+      expect(card.profile.userAuth.pin).toBe('1234');
+    });
+  }
+
+  for (const [what, close] of [
+    ['power off/on', (c: VirtualJpkiCard) => (c.powerOff(), c.powerOn())],
+    ['reset', (c: VirtualJpkiCard) => c.reset()],
+    ['SELECT AP', async (c: VirtualJpkiCard) => expect(await sw(c, SELECT_JPKI)).toBe('9000')],
+  ] as const) {
+    it(`${what} closes it`, async () => {
+      const card = poweredCard();
+      await openReset(card, 'userAuth');
+      await close(card);
+      // Right after power on no AP is selected (6A 82); once it is, the reset is gone (69 82).
+      expect(await sw(card, resetRetryCounter('98', '8642'))).toBe(what === 'SELECT AP' ? '6982' : '6A82');
+      await sw(card, SELECT_JPKI);
+      expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('6982');
+      expect(card.profile.userAuth.pin).toBe('1234');
+    });
+  }
+
+  it('a reset of one PIN does not open the other', async () => {
+    const card = poweredCard();
+    await openReset(card, 'signature');
+    expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('6982');
+    await openReset(card, 'userAuth');
+    expect(await sw(card, resetRetryCounter('9B', 'NEW456XY'))).toBe('6982');
+    expect(card.profile.userAuth.pin).toBe('1234');
+    expect(card.profile.signature?.pin).toBe('ABC123');
+  });
+});
+
+describe('PIN reset: RESET RETRY COUNTER', () => {
+  it('without EXTERNAL AUTHENTICATE: 69 82, even with the PIN verified', async () => {
+    const card = poweredCard();
+    await sw(card, SELECT_JPKI);
+    expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('6982');
+    await login(card, '0018', '1234');
+    expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('6982');
+    await login(card, '001B', 'ABC123');
+    expect(await sw(card, resetRetryCounter('9B', 'NEW456XY'))).toBe('6982');
+    expect(card.profile.userAuth.pin).toBe('1234');
+  });
+
+  const badPins: Record<Pin, string[]> = {
+    userAuth: ['123', '12345', '12a4', 'abcd', ' 123', '１２３４'],
+    signature: ['abc123', 'ABCDEF', '123456', 'ABC12', 'A1B2C3D4E5F6G7H8I', 'ABC 123', 'ÄBC123'],
+  };
+  for (const pin of ['userAuth', 'signature'] as const) {
+    it(`a new ${pin} PIN that breaks the format is 6A 80; nothing changes and the reset is closed`, async () => {
+      const persisted: CardProfile[] = [];
+      const card = poweredCard(profile, { persist: async (p) => void persisted.push(p) });
+      for (const bad of badPins[pin]) {
+        await openReset(card, pin);
+        const bytes = toHex(new TextEncoder().encode(bad));
+        expect(await sw(card, `002C02${P2[pin]}${lc(bytes)}${bytes}`), bad).toBe('6A80');
+        expect(await sw(card, resetRetryCounter(P2[pin], NEW_PIN[pin])), bad).toBe('6982');
+      }
+      // A non-ASCII byte can never pass, even where a lenient decoding would make it look right.
+      await openReset(card, pin);
+      expect(await sw(card, `002C02${P2[pin]}04${'B1B2B3B4'}`)).toBe('6A80');
+      expect(persisted).toEqual([]);
+      expect(card.profile[pin]?.pin).toBe(OLD_PIN[pin]);
+    });
+  }
+
+  it('checks P1/P2 and Lc', async () => {
+    const card = poweredCard();
+    for (const apdu of [
+      `002C009804${ascii('8642')}`,
+      `002C039804${ascii('8642')}`,
+      `002C029704${ascii('8642')}`,
+      `002C021804${ascii('8642')}`,
+    ]) {
+      await openReset(card, 'userAuth');
+      expect(await sw(card, apdu), apdu).toBe('6A86');
+    }
+    for (const apdu of ['002C0298', `002C029804${ascii('8642')}00`, '002C029800']) {
+      await openReset(card, 'userAuth');
+      expect(await sw(card, apdu), apdu).toBe('6700');
+    }
+    expect(card.profile.userAuth.pin).toBe('1234');
+  });
+
+  it('puts the counter back to 3 / 5 and persists PIN and counter together, once, before answering', async () => {
+    const partly = await makeTestProfile({ userAuthTriesLeft: 1, signatureTriesLeft: 2 });
+    const persisted: CardProfile[] = [];
+    let release: () => void = () => {};
+    let gate: Promise<void> = Promise.resolve();
+    const card = poweredCard(partly, {
+      persist: async (p) => {
+        persisted.push(p);
+        await gate;
+      },
+    });
+    for (const pin of ['userAuth', 'signature'] as const) {
+      await openReset(card, pin, partly);
+      gate = new Promise<void>((resolve) => (release = resolve));
+      let answered = false;
+      const pending = card
+        .transmit(fromHex(resetRetryCounter(P2[pin], NEW_PIN[pin])))
+        .then((r) => ((answered = true), r));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(answered).toBe(false);
+      // While the write is pending the card still holds the old PIN.
+      expect(card.profile[pin]?.pin).toBe(OLD_PIN[pin]);
+      release();
+      expect(swHex(parseResponse(await pending).sw)).toBe('9000');
+      gate = Promise.resolve();
+    }
+    expect(persisted.length).toBe(2);
+    expect(persisted[0]?.userAuth).toMatchObject({ pin: '8642', triesLeft: 3 });
+    expect(persisted[0]?.signature).toMatchObject({ pin: 'ABC123', triesLeft: 2 });
+    expect(persisted[1]?.userAuth).toMatchObject({ pin: '8642', triesLeft: 3 });
+    expect(persisted[1]?.signature).toMatchObject({ pin: 'NEW456XY', triesLeft: 5 });
+    await sw(card, SELECT_JPKI);
+    await sw(card, selectEf('0018'));
+    expect(await sw(card, '00200080')).toBe('63C3');
+    await sw(card, selectEf('001B'));
+    expect(await sw(card, '00200080')).toBe('63C5');
+  });
+
+  it('a locked PIN becomes usable with the new PIN', async () => {
+    const locked = await makeTestProfile({ userAuthTriesLeft: 0, signatureTriesLeft: 0 });
+    const card = poweredCard(locked);
+    const message = Uint8Array.of(1, 2, 3);
+    for (const pin of ['userAuth', 'signature'] as const) {
+      await sw(card, SELECT_JPKI);
+      await sw(card, selectEf(PIN_EF[pin]));
+      expect(await sw(card, verifyApdu(OLD_PIN[pin]))).toBe('6984');
+      await openReset(card, pin, locked);
+      expect(await sw(card, resetRetryCounter(P2[pin], NEW_PIN[pin]))).toBe('9000');
+      await login(card, PIN_EF[pin], NEW_PIN[pin]);
+      await sw(card, selectEf(pin === 'userAuth' ? '0017' : '001A'));
+      const { data, sw: status } = await send(card, signApdu(digestInfo(message)));
+      expect(status).toBe('9000');
+      const certificate =
+        pin === 'userAuth' ? locked.userAuth.certificate : (locked.signature?.certificate ?? '');
+      expect(verify('sha256', message, new X509Certificate(der(certificate)).publicKey, data)).toBe(true);
+    }
+  });
+
+  it('does not leave the PIN verified', async () => {
+    const card = poweredCard();
+    await openReset(card, 'userAuth');
+    await sw(card, selectEf('0018'));
+    expect(await sw(card, verifyApdu('1234'))).toBe('9000');
+    const nonce = await getChallenge(card);
+    expect(await sw(card, externalAuthenticate('98', tokenFor(profile, 'userAuth', nonce)))).toBe('9000');
+    expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('9000');
+    await sw(card, selectEf('0017'));
+    expect(await sw(card, signApdu(digestInfo(Uint8Array.of(1))))).toBe('6982');
+  });
+
+  it('a failed write answers 65 81 and keeps the old PIN and counter; the card keeps working', async () => {
+    const partly = await makeTestProfile({ userAuthTriesLeft: 1 });
+    let failing = true;
+    const card = poweredCard(partly, {
+      persist: async () => {
+        if (failing) throw new Error('disk full');
+      },
+    });
+    await openReset(card, 'userAuth', partly);
+    expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('6581');
+    expect(card.profile.userAuth).toMatchObject({ pin: '1234', triesLeft: 1 });
+    expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('6982'); // the reset is closed
+    await sw(card, selectEf('0018'));
+    expect(await sw(card, '00200080')).toBe('63C1');
+    failing = false;
+    await openReset(card, 'userAuth', partly);
+    expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('9000');
+    await login(card, '0018', '8642');
+  });
+
+  describe('on disk', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'jpki-reset-'));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    async function restarted(file: string): Promise<VirtualJpkiCard> {
+      const card = poweredCard(await loadProfile(file));
+      await sw(card, SELECT_JPKI);
+      await sw(card, selectEf('0018'));
+      return card;
+    }
+
+    it('the new PIN and full counter survive a restart', async () => {
+      const file = join(dir, 'reset.json');
+      const locked = await makeTestProfile({ userAuthTriesLeft: 0 });
+      await saveProfile(file, locked);
+      const card = poweredCard(await loadProfile(file), { persist: persistToFile(file) });
+      await openReset(card, 'userAuth', locked);
+      expect(await sw(card, resetRetryCounter('98', '8642'))).toBe('9000');
+      const again = await restarted(file);
+      expect(await sw(again, '00200080')).toBe('63C3');
+      expect(await sw(again, verifyApdu('8642'))).toBe('9000');
+    });
+
+    it('power lost while writing leaves the old or the new PIN, each with its own counter', async () => {
+      const locked = await makeTestProfile({ userAuthTriesLeft: 0 });
+      // Power goes while the card writes; the write completes (new PIN) or never happens (old PIN).
+      for (const writeCompletes of [true, false]) {
+        const file = join(dir, `pulled-${writeCompletes}.json`);
+        await saveProfile(file, locked);
+        const card: VirtualJpkiCard = poweredCard(await loadProfile(file), {
+          persist: async (p) => {
+            card.powerOff();
+            if (!writeCompletes) throw new Error('power lost before the write');
+            await saveProfile(file, p);
+          },
+        });
+        await openReset(card, 'userAuth', locked);
+        await card.transmit(fromHex(resetRetryCounter('98', '8642')));
+        const again = await restarted(file);
+        if (writeCompletes) {
+          expect(await sw(again, verifyApdu('8642'))).toBe('9000');
+        } else {
+          expect(await sw(again, '00200080')).toBe('6984');
+          expect(await sw(again, verifyApdu('8642'))).toBe('6984');
+        }
+      }
+    });
   });
 });

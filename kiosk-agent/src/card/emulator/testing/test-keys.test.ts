@@ -1,7 +1,8 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { deriveCardManagementKey } from '../../management-key';
 import { CardProfile } from '../profile';
-import { makeTestProfile, testKeys } from './test-keys';
+import { makeTestProfile, TEST_CARD_MANAGEMENT_MASTER_KEY, testKeys } from './test-keys';
 
 const cert = (b64: string) => new X509Certificate(Buffer.from(b64, 'base64'));
 
@@ -54,6 +55,22 @@ describe('test profiles', () => {
       options: { retryCounterAfterVerify: '9000' },
     });
     expect((await makeTestProfile({ child: true })).signature).toBeNull();
+  });
+
+  it('derives the management key from the test master key and the serial, unless given one', async () => {
+    const derived = await makeTestProfile({ serial: 'MGMT0001' });
+    expect(Buffer.from(derived.managementKey, 'base64')).toEqual(
+      Buffer.from(deriveCardManagementKey(TEST_CARD_MANAGEMENT_MASTER_KEY, 'MGMT0001')),
+    );
+    expect(TEST_CARD_MANAGEMENT_MASTER_KEY.length).toBe(32);
+    // A random serial gets its own key.
+    const [a, b] = await Promise.all([makeTestProfile(), makeTestProfile()]);
+    expect(a.managementKey).not.toBe(b.managementKey);
+
+    const own = new Uint8Array(32).fill(7);
+    const given = await makeTestProfile({ serial: 'MGMT0001', managementKey: own });
+    expect(Buffer.from(given.managementKey, 'base64')).toEqual(Buffer.from(own));
+    await expect(makeTestProfile({ managementKey: new Uint8Array(16) })).rejects.toThrow(RangeError);
   });
 
   it('caches the keys: a second call returns the same key objects', async () => {

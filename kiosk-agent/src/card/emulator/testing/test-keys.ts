@@ -1,9 +1,17 @@
-import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
+import { CARD_MANAGEMENT_KEY_LENGTH, deriveCardManagementKey } from '../../management-key';
 import { CardProfile, JPKI_CONTACT_ATR, SIGNATURE_MAX_TRIES, USER_AUTH_MAX_TRIES } from '../profile';
 import { buildTestCertificate, type NameAttribute } from './test-certificate';
 
@@ -24,7 +32,20 @@ export interface TestProfileOptions {
   /** A child under 15: no signature certificate, key or PIN. */
   child?: boolean;
   retryCounterAfterVerify?: '9000' | '63Cx';
+  /**
+   * The card's diversified card-management key K_card (32 bytes). Default:
+   * deriveCardManagementKey(TEST_CARD_MANAGEMENT_MASTER_KEY, serial).
+   */
+  managementKey?: Uint8Array;
 }
+
+/**
+ * The fixed card-management master key of test cards (32 bytes, SHA-256 of a label): tests acting as HQ derive
+ * K_card from it with deriveCardManagementKey. Never a production key.
+ */
+export const TEST_CARD_MANAGEMENT_MASTER_KEY: Uint8Array = new Uint8Array(
+  createHash('sha256').update('JPKI-TEST card-management master key').digest(),
+);
 
 export interface TestKeys {
   userAuth: KeyObject;
@@ -130,7 +151,10 @@ function certificatePair(
   };
 }
 
-/** A valid CardProfile for tests. Defaults: PINs 1234 / ABC123, full retry counters, a random serial. */
+/**
+ * A valid CardProfile for tests. Defaults: PINs 1234 / ABC123, full retry counters, a random serial, a
+ * management key derived from TEST_CARD_MANAGEMENT_MASTER_KEY and the serial.
+ */
 export async function makeTestProfile(options: TestProfileOptions = {}): Promise<CardProfile> {
   const keys = await testKeys();
   const opaqueId = randomBytes(8).toString('hex').toUpperCase();
@@ -168,14 +192,21 @@ export async function makeTestProfile(options: TestProfileOptions = {}): Promise
         pin: options.signaturePin ?? 'ABC123',
         triesLeft: options.signatureTriesLeft ?? SIGNATURE_MAX_TRIES,
       };
+  const serial = options.serial ?? `T${randomBytes(6).toString('hex').toUpperCase()}`;
+  const managementKey =
+    options.managementKey ?? deriveCardManagementKey(TEST_CARD_MANAGEMENT_MASTER_KEY, serial);
+  if (managementKey.length !== CARD_MANAGEMENT_KEY_LENGTH) {
+    throw new RangeError(`managementKey must be ${CARD_MANAGEMENT_KEY_LENGTH} bytes`);
+  }
   return CardProfile.parse({
     version: 1,
     id: options.id ?? 'test-card',
     holder: options.holder ?? 'テスト 太郎',
-    serial: options.serial ?? `T${randomBytes(6).toString('hex').toUpperCase()}`,
+    serial,
     atr: JPKI_CONTACT_ATR,
     userAuth,
     signature,
+    managementKey: Buffer.from(managementKey).toString('base64'),
     options: { retryCounterAfterVerify: options.retryCounterAfterVerify ?? '63Cx' },
   });
 }

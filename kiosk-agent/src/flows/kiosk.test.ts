@@ -10,9 +10,9 @@ import { KioskError } from '../errors';
 import { HqClient } from '../hq/client';
 import { SimulatedPrinter } from '../printer/simulated';
 import type { ScreenState } from '../protocol/state';
-import { IssuanceFlow } from './issuance-flow';
+import { Kiosk } from './kiosk';
 
-const flows: IssuanceFlow[] = [];
+const flows: Kiosk[] = [];
 afterEach(async () => {
   await Promise.all(flows.splice(0).map((flow) => flow.close()));
 });
@@ -27,7 +27,7 @@ async function setup(inactivity = { idleMs: 60_000, warningMs: 20_000 }) {
     retries: 0,
     timeoutMs: 2000,
   });
-  const flow = new IssuanceFlow({
+  const flow = new Kiosk({
     reader,
     printer,
     hq,
@@ -51,10 +51,10 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   return undefined;
 }
 
-const untilScreen = (flow: IssuanceFlow, screen: ScreenState['screen']) =>
+const untilScreen = (flow: Kiosk, screen: ScreenState['screen']) =>
   expect.poll(() => flow.state.screen, { timeout: 5000 }).toBe(screen);
 
-describe('IssuanceFlow', () => {
+describe('Kiosk: the issuance flow', () => {
   it('walks idle → menu → place card → PIN with the tries left read from the card', async () => {
     const { reader, flow } = await setup();
     await flow.handle({ type: 'start' });

@@ -1,0 +1,288 @@
+import { sessionSigningInput } from 'hq-gateway/api/signing-input';
+import type { ReaderEvent } from '../card/reader';
+import { JpkiCard } from '../card/jpki';
+import { SIGNATURE_MAX_TRIES, USER_AUTH_MAX_TRIES } from '../card/emulator/profile';
+import { isValidSignaturePin, isValidUserAuthPin, normalizeSignaturePin } from '../card/pin-format';
+import { asKioskError, KioskError } from '../errors';
+import type { HqClient } from '../hq/client';
+import type { Intent } from '../protocol/intents';
+import type { PinKind } from '../protocol/state';
+import { failFlow, type CustomerFlow, type FlowContext } from './flow';
+
+const MAX_TRIES: Record<PinKind, number> = { userAuth: USER_AUTH_MAX_TRIES, signature: SIGNATURE_MAX_TRIES };
+const other = (pin: PinKind): PinKind => (pin === 'userAuth' ? 'signature' : 'userAuth');
+
+/** Where the card write stands, so that a pulled card can be told apart: old PIN, or new PIN. */
+type WriteStage = 'before' | 'resetSent' | 'done';
+
+/**
+ * Finishing a PIN reset booked in the smartphone app (jpki-card.md "PIN reset at the kiosk"):
+ * place card → which PIN was booked → prove possession with the other PIN (VERIFY + signature over HQ's
+ * challenge) → HQ claims the reservation → the new PIN typed twice → GET CHALLENGE → HQ's one-time token →
+ * EXTERNAL AUTHENTICATE → RESET RETRY COUNTER → done. The PINs go to the card only; HQ never sees one.
+ */
+export class PinResetFlow implements CustomerFlow {
+  private card: JpkiCard | undefined;
+  private triesLeft: { userAuth: number; signature: number | null } | undefined;
+  private reset: PinKind | undefined;
+  private resetId: string | undefined;
+  private stage: WriteStage = 'before';
+  private readonly generation: number;
+
+  constructor(
+    private readonly ctx: FlowContext,
+    private readonly deps: { hq: HqClient },
+  ) {
+    this.generation = ctx.screen.generation;
+  }
+
+  begin(): void {
+    this.ctx.screen.show({ screen: 'placeCard', service: 'pinReset' });
+    if (this.ctx.reader.cardPresent) void this.readCard();
+  }
+
+  cancellable(): boolean {
+    const screen = this.ctx.screen.screen;
+    return screen !== 'resetChecking' && screen !== 'resetWriting';
+  }
+
+  async handle(intent: Intent): Promise<void> {
+    const screen = this.ctx.screen;
+    switch (intent.type) {
+      case 'chooseResetPin':
+        screen.expect('resetChoose');
+        return this.choose(intent.reset);
+      case 'submitPin':
+        screen.expect('resetProve');
+        if (this.provingWith() !== 'userAuth') throw new KioskError('INVALID_STATE', 'expects the signature PIN');
+        return screen.exclusive(() => this.prove(intent.pin));
+      case 'submitSignaturePin':
+        screen.expect('resetProve');
+        if (this.provingWith() !== 'signature') throw new KioskError('INVALID_STATE', 'expects the 4-digit PIN');
+        return screen.exclusive(() => this.prove(intent.pin));
+      case 'submitNewPin':
+        screen.expect('resetNewPin');
+        return screen.exclusive(() => this.write(intent.pin));
+      default:
+        throw new KioskError('INVALID_STATE', `${intent.type} during a PIN reset`);
+    }
+  }
+
+  onReaderEvent(event: ReaderEvent): void {
+    const screen = this.ctx.screen.screen;
+    if (event.type === 'present') {
+      if (screen === 'placeCard') void this.readCard();
+      return;
+    }
+    if (screen === 'resetDone') return this.ctx.finish(null);
+    // resetWriting: the running write step sees the card error itself and tells the user which PIN holds.
+    if (screen === 'resetWriting') return;
+    this.ctx.logger.info({ event: 'card.removed', screen }, 'card removed during a PIN reset');
+    void this.reportNotReset();
+    this.ctx.finish({ code: event.type === 'empty' ? 'CARD_REMOVED' : 'READER_UNAVAILABLE', action: 'user' });
+  }
+
+  async wipe(): Promise<void> {
+    const card = this.card;
+    this.card = undefined;
+    this.triesLeft = undefined;
+    await card?.close().catch(() => undefined);
+  }
+
+  private current(): boolean {
+    return this.ctx.screen.generation === this.generation;
+  }
+
+  private provingWith(): PinKind | undefined {
+    const state = this.ctx.screen.state;
+    return state.screen === 'resetProve' ? state.proveWith : undefined;
+  }
+
+  private async readCard(): Promise<void> {
+    if (this.card || this.ctx.screen.busy) return;
+    await this.ctx.screen.exclusive(async () => {
+      try {
+        const card = await JpkiCard.open(this.ctx.reader);
+        if (!this.current()) return void (await card.close().catch(() => undefined));
+        this.card = card;
+        const userAuth = await card.userAuthTriesLeft();
+        const signature = (await card.hasSignatureKey()) ? await card.signatureTriesLeft() : null;
+        if (!this.current()) return;
+        this.triesLeft = { userAuth, signature };
+        if (userAuth === 0 && (signature === null || signature === 0)) {
+          // Nothing left to prove possession with: only the city office can help.
+          this.ctx.logger.info({ event: 'pinreset.bothLocked' }, 'both PINs locked');
+          return this.ctx.finish({ code: 'PIN_RESET_BOTH_LOCKED', action: 'user' });
+        }
+        this.ctx.screen.show({ screen: 'resetChoose', triesLeft: this.triesLeft });
+      } catch (error) {
+        if (this.current()) failFlow(this.ctx, error);
+      }
+    });
+  }
+
+  private choose(reset: PinKind): void {
+    const tries = this.triesLeft;
+    if (!tries) throw new KioskError('INVALID_STATE', 'card not read');
+    const proveWith = other(reset);
+    const proofTries = tries[proveWith];
+    if (proofTries === null) {
+      // A card without a signature certificate (a child's) cannot prove possession for the 4-digit PIN.
+      return this.ctx.screen.show(
+        { screen: 'resetChoose', triesLeft: tries },
+        { code: 'PIN_RESET_NO_SIGNATURE_CERTIFICATE', action: 'user' },
+      );
+    }
+    if (proofTries === 0) {
+      return this.ctx.screen.show({ screen: 'resetChoose', triesLeft: tries }, { code: 'PIN_LOCKED', action: 'user' });
+    }
+    this.reset = reset;
+    this.ctx.screen.show({
+      screen: 'resetProve',
+      reset,
+      proveWith,
+      triesLeft: proofTries,
+      maxTries: MAX_TRIES[proveWith],
+    });
+  }
+
+  /** VERIFY the known PIN, sign HQ's challenge with its key, and let HQ claim the booked reservation. */
+  private async prove(pin: string): Promise<void> {
+    const card = this.card;
+    const reset = this.reset;
+    if (!card || !reset) throw new KioskError('INVALID_STATE', 'nothing chosen');
+    const proveWith = other(reset);
+    this.ctx.screen.show({ screen: 'resetChecking', reset });
+    try {
+      let certificate: Uint8Array;
+      if (proveWith === 'userAuth') {
+        await card.verifyUserAuthPin(pin);
+        certificate = await card.readUserAuthCertificate();
+      } else {
+        await card.verifySignaturePin(pin);
+        certificate = await card.readSignatureCertificate(); // readable only after that VERIFY
+      }
+      const hq = this.deps.hq;
+      const challenge = await hq.createChallenge('kiosk-pin-reset');
+      const input = sessionSigningInput(Buffer.from(challenge.nonce, 'base64'), hq.terminalId, 'kiosk-pin-reset');
+      const signature =
+        proveWith === 'userAuth' ? await card.signWithUserAuthKey(input) : await card.signWithSignatureKey(input);
+      await card.logout();
+      const claim = await hq.claimPinReset({
+        challengeId: challenge.challengeId,
+        certificate: Buffer.from(certificate).toString('base64'),
+        signature: Buffer.from(signature).toString('base64'),
+        reset,
+      });
+      if (!this.current()) return;
+      this.resetId = claim.resetId;
+      this.ctx.logger.info({ event: 'pinreset.claimed', resetId: claim.resetId, reset }, 'reservation claimed');
+      this.ctx.screen.show({ screen: 'resetNewPin', reset });
+    } catch (error) {
+      await card.logout().catch(() => undefined);
+      if (!this.current()) return;
+      const failure = asKioskError(error);
+      if (failure.code === 'PIN_WRONG') {
+        this.ctx.screen.show(
+          {
+            screen: 'resetProve',
+            reset,
+            proveWith,
+            triesLeft: failure.triesLeft ?? 0,
+            maxTries: MAX_TRIES[proveWith],
+          },
+          failure.toInfo(),
+        );
+      } else if (failure.code === 'PIN_LOCKED') {
+        if (this.triesLeft) this.triesLeft = { ...this.triesLeft, [proveWith]: 0 };
+        const bothLocked = this.triesLeft?.[reset] === 0;
+        this.ctx.finish({ code: bothLocked ? 'PIN_RESET_BOTH_LOCKED' : 'PIN_LOCKED', action: 'user' });
+      } else {
+        failFlow(this.ctx, failure);
+      }
+    }
+  }
+
+  /** The card write: a pulled card leaves the old PIN (before RESET RETRY COUNTER) or the new one (after). */
+  private async write(rawPin: string): Promise<void> {
+    const card = this.card;
+    const reset = this.reset;
+    const resetId = this.resetId;
+    if (!card || !reset || !resetId) throw new KioskError('INVALID_STATE', 'no claimed reset');
+    const newPin = reset === 'signature' ? normalizeSignaturePin(rawPin) : rawPin;
+    const valid = reset === 'signature' ? isValidSignaturePin(newPin) : isValidUserAuthPin(newPin);
+    if (!valid) throw new KioskError('PIN_FORMAT'); // nothing sent anywhere
+    this.ctx.screen.show({ screen: 'resetWriting', reset });
+    this.stage = 'before';
+    try {
+      const nonce = await card.getChallenge(8);
+      const { token } = await this.deps.hq.pinResetToken(resetId, {
+        cardNonce: Buffer.from(nonce).toString('base64'),
+      });
+      await card.externalAuthenticate(reset, Buffer.from(token, 'base64'));
+      this.stage = 'resetSent';
+      await card.resetRetryCounter(reset, newPin);
+      this.stage = 'done';
+    } catch (error) {
+      return this.writeFailed(error, reset);
+    }
+    this.ctx.logger.info({ event: 'pinreset.done', resetId, reset }, 'PIN reset on the card');
+    await this.reportOutcome('reset');
+    if (!this.current()) return;
+    if (this.ctx.reader.cardPresent) this.ctx.screen.show({ screen: 'resetDone', reset });
+    else this.ctx.finish({ code: 'PIN_RESET_INTERRUPTED_CHANGED', action: 'user' });
+  }
+
+  private async writeFailed(error: unknown, reset: PinKind): Promise<void> {
+    const failure = asKioskError(error);
+    // RESET RETRY COUNTER was sent but no answer came back: the card may or may not have applied it.
+    // Only the card can tell; its retry counter does when the old PIN had spent tries.
+    const outcome = this.stage === 'before' ? 'unchanged' : await this.probeOutcome(reset);
+    this.ctx.logger.warn(
+      { event: 'pinreset.interrupted', code: failure.code, stage: this.stage, outcome },
+      'PIN reset interrupted',
+    );
+    if (outcome === 'changed') {
+      await this.reportOutcome('reset');
+      return this.ctx.finish({ code: 'PIN_RESET_INTERRUPTED_CHANGED', action: 'user' });
+    }
+    await this.reportOutcome('notReset');
+    if (failure.code === 'CARD_REMOVED' || outcome === 'unchanged') {
+      return this.ctx.finish({ code: 'PIN_RESET_INTERRUPTED_UNCHANGED', action: 'user' });
+    }
+    failFlow(this.ctx, failure);
+  }
+
+  /** After an unanswered RESET: a counter back at its maximum when it was lower before means the new PIN. */
+  private async probeOutcome(reset: PinKind): Promise<'changed' | 'unchanged'> {
+    const before = this.triesLeft?.[reset];
+    if (!this.ctx.reader.cardPresent || before === undefined || before === null) return 'unchanged';
+    try {
+      const card = await JpkiCard.open(this.ctx.reader);
+      try {
+        const now = reset === 'userAuth' ? await card.userAuthTriesLeft() : await card.signatureTriesLeft();
+        return now === MAX_TRIES[reset] && before < MAX_TRIES[reset] ? 'changed' : 'unchanged';
+      } finally {
+        await card.close().catch(() => undefined);
+      }
+    } catch {
+      return 'unchanged';
+    }
+  }
+
+  private async reportNotReset(): Promise<void> {
+    if (this.resetId && this.stage === 'before') await this.reportOutcome('notReset');
+  }
+
+  private async reportOutcome(outcome: 'reset' | 'notReset'): Promise<void> {
+    const resetId = this.resetId;
+    if (!resetId) return;
+    this.resetId = undefined; // reported once
+    try {
+      await this.deps.hq.pinResetOutcome(resetId, { outcome });
+    } catch (error) {
+      // The reservation stays claimed at HQ and expires; the card state is what the user was told.
+      this.ctx.logger.error({ event: 'pinreset.outcome.unreported', resetId, code: asKioskError(error).code });
+    }
+  }
+}

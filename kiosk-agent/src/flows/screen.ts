@@ -1,0 +1,129 @@
+import type { ErrorInfo } from '../protocol/errors';
+import type { Language, ScreenState } from '../protocol/state';
+import { KioskError } from '../errors';
+import { InactivityTimer, type InactivityTiming } from './inactivity';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A screen as a flow describes it: the common fields (language, notice, inactivity) are the controller's. */
+export type ScreenSpec = DistributiveOmit<ScreenState, 'language' | 'notice' | 'inactivityResetAt'>;
+
+/** Screens on which the customer is expected to act, so the inactivity timer runs. */
+const WAITING_FOR_USER = new Set<ScreenState['screen']>([
+  'serviceMenu',
+  'placeCard',
+  'pin',
+  'confirm',
+  'pinLocked',
+  'takeCardAndCertificate',
+  'resetChoose',
+  'resetProve',
+  'resetNewPin',
+  'resetDone',
+  'staffLogin',
+  'staffMenu',
+]);
+
+/**
+ * Owns what the UI shows: the current screen, the language, a notice, the inactivity warning, and a
+ * generation counter that invalidates every async step of a transaction once it is reset.
+ */
+export class ScreenController {
+  private current: ScreenState = { screen: 'idle', language: 'ja', notice: null, inactivityResetAt: null };
+  private readonly listeners = new Set<(state: ScreenState) => void>();
+  private readonly inactivity: InactivityTimer;
+  private generationCounter = 0;
+  private busyCount = 0;
+
+  constructor(timing: InactivityTiming, onInactive: () => void) {
+    this.inactivity = new InactivityTimer(
+      timing,
+      (resetAt) => this.patchCommon({ inactivityResetAt: resetAt }),
+      onInactive,
+    );
+  }
+
+  get state(): ScreenState {
+    return this.current;
+  }
+
+  get screen(): ScreenState['screen'] {
+    return this.current.screen;
+  }
+
+  /** Changes whenever a transaction is reset: async steps compare it to know they are still wanted. */
+  get generation(): number {
+    return this.generationCounter;
+  }
+
+  get busy(): boolean {
+    return this.busyCount > 0;
+  }
+
+  onState(listener: (state: ScreenState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  show(next: ScreenSpec, notice?: ErrorInfo | null): void {
+    this.current = {
+      ...next,
+      language: this.current.language,
+      notice: notice ?? null,
+      inactivityResetAt: null,
+    } as ScreenState;
+    if (WAITING_FOR_USER.has(this.current.screen)) this.inactivity.touch();
+    else this.inactivity.stop();
+    this.emit();
+  }
+
+  /** Updates fields of the current screen (e.g. page progress) without restarting anything. */
+  patch(fields: Partial<ScreenSpec>): void {
+    this.current = { ...this.current, ...fields } as ScreenState;
+    this.emit();
+  }
+
+  setLanguage(language: Language): void {
+    this.patchCommon({ language });
+  }
+
+  /** Any touch: the warning goes away and the countdown restarts. */
+  touched(): void {
+    if (this.current.inactivityResetAt !== null) this.patchCommon({ inactivityResetAt: null });
+    if (WAITING_FOR_USER.has(this.current.screen)) this.inactivity.touch();
+  }
+
+  /** Invalidates every running step of the current transaction. */
+  newGeneration(): number {
+    this.inactivity.stop();
+    return ++this.generationCounter;
+  }
+
+  expect(...wanted: ScreenState['screen'][]): void {
+    if (!wanted.includes(this.current.screen) || this.busy) {
+      throw new KioskError('INVALID_STATE', `${this.current.screen} is not ${wanted.join('|')}`);
+    }
+  }
+
+  /** One card/HQ operation at a time: a double tap cannot submit a PIN twice. */
+  async exclusive<T>(step: () => Promise<T>): Promise<T> {
+    this.busyCount++;
+    try {
+      return await step();
+    } finally {
+      this.busyCount--;
+    }
+  }
+
+  stop(): void {
+    this.inactivity.stop();
+  }
+
+  private patchCommon(fields: Partial<Pick<ScreenState, 'language' | 'inactivityResetAt'>>): void {
+    this.current = { ...this.current, ...fields };
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener(this.current);
+  }
+}
