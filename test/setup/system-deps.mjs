@@ -1,41 +1,69 @@
 #!/usr/bin/env node
-// Installs the system packages the tests need when they are missing (Debian): Chromium for the browser
-// tests and a Japanese font so that screens and screenshots render Japanese. Idempotent and quick when
-// everything is present. Browsers are never downloaded by a test tool; they come from Debian.
+// Installs the Debian packages the tests need when they are missing — in ONE apt-get run, since each
+// `apt-get update` costs seconds — then hands over to the device setups that start daemons:
+//   chromium + a Japanese font (browser tests), cups-ipp-utils + dbus + qpdf (IPP printer tests),
+//   pcscd + libpcsclite-dev + vsmartcard-vpcd (+ pcsc-tools, opensc for diagnostics) (PC/SC tests).
+// Idempotent and quick when everything is present. Browsers are never downloaded by a test tool.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const missing = [];
-if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
-const fonts = spawnSync('fc-list', [':lang=ja', 'family'], { encoding: 'utf8' });
-if (fonts.status !== 0 || fonts.stdout.trim() === '') missing.push('fonts-noto-cjk', 'fontconfig');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const anyOf = (...files) => files.some((file) => existsSync(file));
+const japaneseFont = () => {
+  const fonts = spawnSync('fc-list', [':lang=ja', 'family'], { encoding: 'utf8' });
+  return fonts.status === 0 && fonts.stdout.trim() !== '';
+};
 
-if (missing.length === 0) {
-  console.log('system-deps: chromium and a Japanese font are present');
-  process.exit(0);
+/** [package, is it there?] */
+const wanted = [
+  ['chromium', () => existsSync('/usr/bin/chromium')],
+  ['fontconfig', () => anyOf('/usr/bin/fc-list')],
+  ['fonts-noto-cjk', japaneseFont],
+  ['cups-ipp-utils', () => anyOf('/usr/sbin/ippeveprinter', '/usr/bin/ippeveprinter')],
+  ['dbus', () => anyOf('/usr/bin/dbus-daemon')],
+  ['qpdf', () => anyOf('/usr/bin/qpdf')],
+  ['pcscd', () => anyOf('/usr/sbin/pcscd')],
+  ['libpcsclite-dev', () => anyOf('/usr/include/PCSC/winscard.h')],
+  ['vsmartcard-vpcd', () => anyOf('/etc/reader.conf.d/vpcd')],
+  ['pcsc-tools', () => anyOf('/usr/bin/pcsc_scan')],
+  ['opensc', () => anyOf('/usr/bin/pkcs15-tool')],
+];
+const missing = wanted.filter(([, present]) => !present()).map(([pkg]) => pkg);
+
+if (missing.length > 0) {
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  const run = (args) => {
+    const [cmd, ...rest] = [...sudo, ...args];
+    execFileSync(cmd, rest, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  };
+  console.log(`system-deps: installing ${missing.join(' ')} with apt-get`);
+  try {
+    run(['apt-get', '-o', 'DPkg::Lock::Timeout=300', 'update', '-q']);
+    run([
+      'apt-get',
+      '-o',
+      'DPkg::Lock::Timeout=300',
+      'install',
+      '-y',
+      '-q',
+      '--no-install-recommends',
+      ...missing,
+    ]);
+  } catch (error) {
+    console.error(`system-deps: could not install ${missing.join(' ')} (${error.message}).`);
+    console.error(`Install them as root: apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+    process.exit(1);
+  }
+} else {
+  console.log('system-deps: all Debian packages present');
 }
 
-const isRoot = process.getuid?.() === 0;
-const sudo = isRoot ? [] : ['sudo', '-n'];
-console.log(`system-deps: installing ${missing.join(' ')} with apt-get`);
-const run = (args) => {
-  const [cmd, ...rest] = [...sudo, ...args];
-  execFileSync(cmd, rest, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-};
-try {
-  run(['apt-get', '-o', 'DPkg::Lock::Timeout=300', 'update', '-q']);
-  run([
-    'apt-get',
-    '-o',
-    'DPkg::Lock::Timeout=300',
-    'install',
-    '-y',
-    '-q',
-    '--no-install-recommends',
-    ...missing,
-  ]);
-} catch (error) {
-  console.error(`system-deps: could not install ${missing.join(' ')} (${error.message}).`);
-  console.error('Install them as root: apt-get install -y chromium fonts-noto-cjk');
-  process.exit(1);
+// Daemons and native addons (each script is idempotent and installs nothing apt already did).
+for (const script of ['ipp.mjs', 'pcsc.mjs']) {
+  const file = path.join(here, script);
+  if (!existsSync(file)) continue;
+  const result = spawnSync(process.execPath, [file], { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }
