@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { createApp } from './api/app';
 import { runMigrations } from './db/migrate';
 import { openPgliteDatabase } from './db/pglite';
 import { loadDocumentSigningKey } from './issuance/document-signing';
+import { parseCardManagementKey } from './pinreset/card-management-key';
 import { loadTrustStore } from './pki/trust-store';
 
 /** Where the gateway finds its state inside the data folder (written by deploy/src/local/seed.ts). */
@@ -16,6 +17,8 @@ export function gatewayPaths(dataDir: string) {
     database: join(dataDir, 'hq', 'db'),
     pki: join(dataDir, 'pki'),
     documentKey: join(dataDir, 'hq', 'document-signing.key'),
+    /** Base64 of the 32-byte card-management master key (PIN reset tokens), mode 0600. HQ only. */
+    cardManagementKey: join(dataDir, 'hq', 'card-management.key'),
   };
 }
 
@@ -47,6 +50,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     );
   });
   const documentKey = loadDocumentSigningKey(keyPem);
+  const cardManagementKey = await loadCardManagementKey(paths.cardManagementKey, options.dataDir, logger);
   const trustStore = await loadTrustStore(paths.pki);
   if (trustStore.userAuth.length === 0)
     throw new Error(`no user-authentication CA certificate in ${paths.pki}`);
@@ -56,7 +60,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   try {
     const applied = await runMigrations(db);
     if (applied.length > 0) logger.info({ event: 'db.migrated', applied }, 'migrations applied');
-    server = await listen(createApp({ db, trustStore, documentKey, logger }), options.host, options.port);
+    server = await listen(
+      createApp({ db, trustStore, documentKey, cardManagementKey, logger }),
+      options.host,
+      options.port,
+    );
   } catch (error) {
     await db.close();
     throw error;
@@ -74,6 +82,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       logger.info({ event: 'gateway.stopped' }, 'hq-gateway stopped');
     },
   };
+}
+
+async function loadCardManagementKey(file: string, dataDir: string, logger: Logger): Promise<Buffer> {
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new Error(`cannot read ${file}: is ${dataDir} seeded (deploy/src/local/seed.ts)?`, {
+      cause: error,
+    });
+  });
+  const key = parseCardManagementKey(text);
+  if (process.platform !== 'win32' && ((await stat(file)).mode & 0o077) !== 0) {
+    logger.warn({ event: 'gateway.key_permissions', file }, 'card-management key is readable by others');
+  }
+  return key;
 }
 
 export function listen(app: Express, host: string, port: number): Promise<Server> {

@@ -1,12 +1,13 @@
 import {
   createHash,
+  createHmac,
   createPrivateKey,
   createPublicKey,
   randomUUID,
   sign,
   X509Certificate,
 } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -18,13 +19,14 @@ import {
   TERMINAL_ID_HEADER,
 } from 'hq-gateway/api/schemas';
 import { sessionSigningInput } from 'hq-gateway/api/signing-input';
+import { openPgliteDatabase } from 'hq-gateway/db/pglite';
 import { loadDocumentSigningKey, verifySignedDocument } from 'hq-gateway/issuance/document-signing';
 import { fromPem } from 'hq-gateway/pki/pem';
 import { loadTrustStore } from 'hq-gateway/pki/trust-store';
 import { startGateway } from 'hq-gateway/server';
 import { CardProfile, JPKI_CONTACT_ATR } from 'kiosk-agent/card/emulator/profile';
 import { saveProfile } from 'kiosk-agent/card/emulator/profile-store';
-import { DEMO_TERMINAL_ID, demoPaths, ensureDemoData, resetDemoCards } from './seed';
+import { DEMO_TERMINAL_ID, demoPaths, ensureDemoData, resetDemoCards, SEED_VERSION } from './seed';
 
 let root: string;
 let dataDir: string;
@@ -61,6 +63,7 @@ describe('ensureDemoData', () => {
       paths.documentPublicKey,
       paths.kioskDocumentPublicKey,
       paths.terminal,
+      paths.cardManagementKey,
     ]) {
       expect((await stat(file)).isFile(), file).toBe(true);
     }
@@ -77,7 +80,13 @@ describe('ensureDemoData', () => {
 
   it('keeps private keys and the terminal token readable by the owner only', async () => {
     const paths = demoPaths(dataDir);
-    for (const file of [paths.userAuthCaKey, paths.signatureCaKey, paths.documentKey, paths.terminal]) {
+    for (const file of [
+      paths.userAuthCaKey,
+      paths.signatureCaKey,
+      paths.documentKey,
+      paths.terminal,
+      paths.cardManagementKey,
+    ]) {
       expect((await stat(file)).mode & 0o077, file).toBe(0);
     }
   });
@@ -126,6 +135,68 @@ describe('ensureDemoData', () => {
     expect((await profile('demo-sakura')).signature).toBeNull();
     const kenichi = await profile('demo-kenichi');
     expect([kenichi.userAuth.triesLeft, kenichi.signature?.triesLeft]).toEqual([0, 5]);
+  });
+
+  it('gives every card K_card = HMAC-SHA256(master key, serial) and keeps the master key at HQ only', async () => {
+    const paths = demoPaths(dataDir);
+    const keyText = await readFile(paths.cardManagementKey, 'utf8');
+    expect(keyText).toMatch(/^[A-Za-z0-9+/]{43}=\n$/);
+    const master = Buffer.from(keyText.trim(), 'base64');
+    expect(master).toHaveLength(32);
+    const keys = new Set<string>();
+    for (const id of ['demo-taro', 'demo-hanako', 'demo-sakura', 'demo-kenichi']) {
+      const card = await profile(id);
+      const expected = createHmac('sha256', master).update(card.serial, 'ascii').digest('base64');
+      expect(card.managementKey, id).toBe(expected);
+      keys.add(card.managementKey);
+    }
+    expect(keys.size).toBe(4);
+    // The master key is nowhere but in hq/: not in a profile, not in the kiosk's folder.
+    for (const name of await readdir(paths.cards)) {
+      expect(await readFile(path.join(paths.cards, name), 'utf8')).not.toContain(keyText.trim());
+    }
+    for (const name of await readdir(path.dirname(paths.terminal))) {
+      expect(await readFile(path.join(path.dirname(paths.terminal), name), 'utf8')).not.toContain(
+        keyText.trim(),
+      );
+    }
+  });
+
+  it('registers each adult card’s signature certificate, and none for the child', async () => {
+    const db = await openPgliteDatabase({ dataDir: demoPaths(dataDir).database });
+    try {
+      const rows = await db.query<{
+        id: string;
+        card_serial: string;
+        signature_issuer_key_id: string | null;
+        signature_serial: string | null;
+        signature_cert_sha256: string | null;
+      }>(
+        `SELECT id, card_serial, signature_issuer_key_id, signature_serial, signature_cert_sha256
+         FROM cards ORDER BY id`,
+      );
+      expect(rows.map((r) => r.id)).toEqual(['demo-hanako', 'demo-kenichi', 'demo-sakura', 'demo-taro']);
+      for (const row of rows) {
+        const card = await profile(row.id);
+        expect(row.card_serial).toBe(card.serial);
+        if (!card.signature) {
+          expect([row.signature_issuer_key_id, row.signature_serial, row.signature_cert_sha256]).toEqual([
+            null,
+            null,
+            null,
+          ]);
+          continue;
+        }
+        const der = Buffer.from(card.signature.certificate, 'base64');
+        const x509 = new X509Certificate(der);
+        expect(row.signature_cert_sha256).toBe(createHash('sha256').update(der).digest('hex'));
+        expect(row.signature_serial).toBe(x509.serialNumber.toLowerCase());
+        expect(row.signature_issuer_key_id).toMatch(/^[0-9a-f]{40}$/);
+      }
+      expect(rows.find((r) => r.id === 'demo-sakura')?.signature_cert_sha256).toBeNull();
+    } finally {
+      await db.close();
+    }
   });
 
   it('does nothing the second time', async () => {
@@ -254,5 +325,16 @@ describe('an interrupted seed', () => {
     expect(await ensureDemoData(dataDir)).toEqual({ created: true });
     expect(await readFile(paths.terminal, 'utf8')).not.toBe(oldToken);
     expect((await stat(paths.marker)).isFile()).toBe(true);
+  });
+
+  it('is redone from scratch when an older seed wrote the marker', { timeout: 60_000 }, async () => {
+    const paths = demoPaths(dataDir);
+    const oldKey = await readFile(paths.cardManagementKey, 'utf8');
+    // What the first seed wrote: no version.
+    await writeFile(paths.marker, `${JSON.stringify({ seededAt: new Date().toISOString() })}\n`);
+    expect(await ensureDemoData(dataDir)).toEqual({ created: true });
+    expect(await readFile(paths.cardManagementKey, 'utf8')).not.toBe(oldKey);
+    expect(JSON.parse(await readFile(paths.marker, 'utf8'))).toMatchObject({ version: SEED_VERSION });
+    expect(await ensureDemoData(dataDir)).toEqual({ created: false });
   });
 });

@@ -8,15 +8,16 @@
  *   pki/signature-ca.crt, pki/signature-ca.key      signature CA
  *   hq/db/                                          HQ's PGlite database
  *   hq/document-signing.key, hq/document-signing.pub   Ed25519 (PKCS#8 PEM, SPKI PEM)
+ *   hq/card-management.key                          HQ's card-management master key (base64 of 32 bytes, 0600)
  *   kiosk/terminal.json                             {terminalId, token} of T-DEMO-0001
  *   kiosk/hq-document-signing.pub                   the kiosk's configured copy of HQ's public key
- *   cards/<id>.json                                 CardProfile per demo card
- *   .seeded                                         written last; its presence means "done"
+ *   cards/<id>.json                                 CardProfile per demo card (managementKey = K_card)
+ *   .seeded                                         written last: {seededAt, version}; means "done"
  *
  * Run directly: `tsx deploy/src/local/seed.ts [--data ./data] [--reset-cards]`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { access, chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,6 +32,11 @@ import {
   serialNumberHex,
 } from 'hq-gateway/pki/certificate-fields';
 import { toPem } from 'hq-gateway/pki/pem';
+import {
+  diversifyCardKey,
+  generateCardManagementKeyText,
+  parseCardManagementKey,
+} from 'hq-gateway/pinreset/card-management-key';
 import {
   createTestCa,
   issueSignatureCertificate,
@@ -47,7 +53,7 @@ import {
   type DemoCard,
 } from 'hq-gateway/registry/demo-municipality';
 import { registerCard } from 'hq-gateway/registry/store';
-import type { Resident } from 'hq-gateway/registry/types';
+import type { CertificateRef, Resident } from 'hq-gateway/registry/types';
 import { gatewayPaths } from 'hq-gateway/server';
 import {
   JPKI_CONTACT_ATR,
@@ -58,6 +64,13 @@ import {
 import { loadProfile, saveProfile } from 'kiosk-agent/card/emulator/profile-store';
 
 export const DEMO_TERMINAL_ID = 'T-DEMO-0001';
+
+/**
+ * What the marker records. A folder seeded by an older seed (no version, or a lower one) lacks what the code
+ * now needs — version 2 added the card-management key, managementKey in every profile and the signature
+ * certificates in the cards table — so it is seeded again from scratch, like an interrupted run.
+ */
+export const SEED_VERSION = 2;
 
 /** Every path the seed writes, relative to the data folder. */
 export function demoPaths(dataDir: string) {
@@ -71,6 +84,7 @@ export function demoPaths(dataDir: string) {
     signatureCaKey: path.join(hq.pki, 'signature-ca.key'),
     database: hq.database,
     documentKey: hq.documentKey,
+    cardManagementKey: hq.cardManagementKey,
     documentPublicKey: path.join(dataDir, 'hq', 'document-signing.pub'),
     terminal: path.join(dataDir, 'kiosk', 'terminal.json'),
     kioskDocumentPublicKey: path.join(dataDir, 'kiosk', 'hq-document-signing.pub'),
@@ -80,12 +94,13 @@ export function demoPaths(dataDir: string) {
 }
 
 /**
- * Creates the demo data unless `.seeded` says it exists. A run that was interrupted left no marker, so the
- * next run starts over: it removes the half-written database and rewrites every file it owns.
+ * Creates the demo data unless `.seeded` says it exists at SEED_VERSION. A run that was interrupted left no
+ * marker, and an older seed an older version, so the next run starts over: it removes the database and
+ * rewrites every file it owns.
  */
 export async function ensureDemoData(dataDir: string): Promise<{ created: boolean }> {
   const paths = demoPaths(dataDir);
-  if (await exists(paths.marker)) return { created: false };
+  if ((await seededVersion(paths.marker)) === SEED_VERSION) return { created: false };
 
   await rm(paths.database, { recursive: true, force: true });
   for (const dir of [paths.pki, path.dirname(paths.documentKey), path.dirname(paths.terminal), paths.cards]) {
@@ -100,21 +115,22 @@ export async function ensureDemoData(dataDir: string): Promise<{ created: boolea
   });
   const db = await dbReady;
   const token = randomBytes(32).toString('base64url');
+  const cardManagementKeyText = generateCardManagementKeyText();
+  const masterKey = parseCardManagementKey(cardManagementKeyText);
   try {
     await runMigrations(db);
     await db.transaction(async (tx) => {
       await insertDemoRegistry(tx);
       for (const card of pki.cards) {
-        const cert = parseCertificateDer(card.userAuth.certificate);
-        const issuerKeyId = cert && authorityKeyIdentifierHex(cert);
-        if (!cert || !issuerKeyId) throw new Error('test PKI issued an unreadable certificate');
+        const userAuth = certificateRef(card.userAuth.certificate);
         await registerCard(tx, {
           id: card.demo.id,
           residentId: card.demo.residentId,
           cardSerial: card.demo.cardSerial,
-          userAuthIssuerKeyId: issuerKeyId,
-          userAuthSerial: serialNumberHex(cert),
-          userAuthCertSha256: sha256Hex(card.userAuth.certificate),
+          userAuthIssuerKeyId: userAuth.issuerKeyId,
+          userAuthSerial: userAuth.serialNumber,
+          userAuthCertSha256: userAuth.sha256,
+          signature: card.signature && certificateRef(card.signature.certificate),
         });
       }
       await insertTerminal(tx, {
@@ -134,15 +150,24 @@ export async function ensureDemoData(dataDir: string): Promise<{ created: boolea
 
   const documentKey = generateDocumentSigningKeyPem();
   await writeSecret(paths.documentKey, documentKey.privateKeyPem);
+  await writeSecret(paths.cardManagementKey, cardManagementKeyText);
   await writeFile(paths.documentPublicKey, documentKey.publicKeyPem);
   await writeFile(paths.kioskDocumentPublicKey, documentKey.publicKeyPem);
   await writeSecret(paths.terminal, `${JSON.stringify({ terminalId: DEMO_TERMINAL_ID, token }, null, 2)}\n`);
 
   for (const card of pki.cards) {
-    await saveProfile(paths.card(card.demo.id), cardProfile(card, pki.userAuthCa, pki.signatureCa));
+    const managementKey = diversifyCardKey(masterKey, card.demo.cardSerial);
+    await saveProfile(
+      paths.card(card.demo.id),
+      cardProfile(card, pki.userAuthCa, pki.signatureCa, managementKey),
+    );
   }
+  masterKey.fill(0);
 
-  await writeFile(paths.marker, `${JSON.stringify({ seededAt: new Date().toISOString() })}\n`);
+  await writeFile(
+    paths.marker,
+    `${JSON.stringify({ seededAt: new Date().toISOString(), version: SEED_VERSION })}\n`,
+  );
   return { created: true };
 }
 
@@ -217,7 +242,12 @@ async function createDemoPki(): Promise<{ userAuthCa: TestCa; signatureCa: TestC
   return { userAuthCa, signatureCa, cards };
 }
 
-function cardProfile(card: DemoCardKeys, userAuthCa: TestCa, signatureCa: TestCa): CardProfile {
+function cardProfile(
+  card: DemoCardKeys,
+  userAuthCa: TestCa,
+  signatureCa: TestCa,
+  managementKey: Uint8Array,
+): CardProfile {
   const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
   return {
     version: 1,
@@ -242,6 +272,7 @@ function cardProfile(card: DemoCardKeys, userAuthCa: TestCa, signatureCa: TestCa
             triesLeft: SIGNATURE_MAX_TRIES,
           }
         : null,
+    managementKey: b64(managementKey),
     options: { retryCounterAfterVerify: '63Cx' },
   };
 }
@@ -263,8 +294,16 @@ function opaqueId(): string {
   return randomBytes(12).toString('hex').toUpperCase();
 }
 
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** Issuer key id, serial and SHA-256: how the cards table identifies a certificate. */
+function certificateRef(der: Uint8Array): CertificateRef {
+  const cert = parseCertificateDer(der);
+  const issuerKeyId = cert && authorityKeyIdentifierHex(cert);
+  if (!cert || !issuerKeyId) throw new Error('test PKI issued an unreadable certificate');
+  return {
+    issuerKeyId,
+    serialNumber: serialNumberHex(cert),
+    sha256: createHash('sha256').update(der).digest('hex'),
+  };
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -272,6 +311,18 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** The version the marker records: 1 for a marker without one (the first seed), null without a marker. */
+async function seededVersion(marker: string): Promise<number | null> {
+  if (!(await exists(marker))) return null;
+  try {
+    const parsed: unknown = JSON.parse(await readFile(marker, 'utf8'));
+    const version = (parsed as { version?: unknown } | null)?.version;
+    return typeof version === 'number' ? version : 1;
+  } catch {
+    return null;
+  }
 }
 
 /** Private keys and the terminal token: readable by the owner only. */

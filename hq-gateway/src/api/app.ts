@@ -2,10 +2,18 @@ import express, { type Express } from 'express';
 import { resolveDeps, type AppDeps } from './deps';
 import { errorHandler, notFound } from './errors';
 import { requestLogging } from './request-log';
-import { createChallenge } from './routes/challenges';
+import { createAppChallenge, createChallenge } from './routes/challenges';
 import { documentKey } from './routes/document-key';
 import { health } from './routes/health';
 import { createIssuance, reportIssuanceCopy } from './routes/issuances';
+import {
+  postPinReset,
+  postPinResetOutcome,
+  postPinResetToken,
+  postReservation,
+  postReservationCancel,
+  postReservationList,
+} from './routes/pin-reset';
 import { openSession } from './routes/sessions';
 import { terminalAuth } from './terminal-auth';
 
@@ -29,7 +37,18 @@ export function createApp(appDeps: AppDeps): Express {
   kiosk.post('/issuances', createIssuance(deps));
   kiosk.post('/issuances/:issuanceId/copies/:serial', reportIssuanceCopy(deps));
   kiosk.get('/document-key', documentKey(deps.documentKey));
+  kiosk.post('/pin-resets', postPinReset(deps));
+  kiosk.post('/pin-resets/:resetId/token', postPinResetToken(deps));
+  kiosk.post('/pin-resets/:resetId/outcome', postPinResetOutcome(deps));
   app.use('/v1/kiosk', kiosk);
+
+  // The smartphone app: no terminal credentials; every request that touches a card carries a fresh proof.
+  const appApi = express.Router();
+  appApi.post('/challenges', createAppChallenge(deps));
+  appApi.post('/pin-reset/reservations', postReservation(deps));
+  appApi.post('/pin-reset/reservations/list', postReservationList(deps));
+  appApi.post('/pin-reset/reservations/:reservationId/cancel', postReservationCancel(deps));
+  app.use('/v1/app', appApi);
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

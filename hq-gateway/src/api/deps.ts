@@ -8,14 +8,21 @@ export interface AppDeps {
   db: Database;
   trustStore: TrustStore;
   documentKey: DocumentSigningKey;
+  /** The card-management master key (32 bytes): PIN reset tokens are derived from it. HQ only. */
+  cardManagementKey: Uint8Array;
   logger: Logger;
   /** Defaults to the system clock. */
   now?: () => Date;
-  /** Revoked user-authentication certificates (see pki/validate.ts revocationKey); CRLs fill it later. */
+  /**
+   * Revoked card certificates (see pki/validate.ts revocationKey): keyed by issuer key id, so one set holds
+   * user-authentication and signature certificates alike. CRLs fill it later.
+   */
   revokedSerials?: ReadonlySet<string>;
-  /** Defaults: challenges 60 s, sessions 10 min. */
+  /** Defaults: challenges 60 s, sessions 10 min, PIN reset reservations 24 h, a kiosk's claim 10 min. */
   challengeTtlMs?: number;
   sessionTtlMs?: number;
+  reservationTtlMs?: number;
+  pinResetClaimTtlMs?: number;
 }
 
 /** AppDeps with the defaults filled in. */
@@ -27,5 +34,7 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
     now: deps.now ?? (() => new Date()),
     challengeTtlMs: deps.challengeTtlMs ?? 60_000,
     sessionTtlMs: deps.sessionTtlMs ?? 10 * 60_000,
+    reservationTtlMs: deps.reservationTtlMs ?? 24 * 60 * 60_000,
+    pinResetClaimTtlMs: deps.pinResetClaimTtlMs ?? 10 * 60_000,
   };
 }

@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe('migrations', () => {
   it('apply every numbered file once and record it', async () => {
-    expect(await runMigrations(db)).toEqual(['0001_initial']);
+    expect(await runMigrations(db)).toEqual(['0001_initial', '0002_pin_reset']);
     expect(await runMigrations(db)).toEqual([]);
     const tables = await db.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
@@ -32,6 +32,8 @@ describe('migrations', () => {
       'issuance_copies',
       'issuances',
       'municipalities',
+      'pin_reset_reservations',
+      'pin_resets',
       'residents',
       'schema_migrations',
       'sessions',

@@ -10,7 +10,13 @@ import {
   type IssuedCertificate,
   type TestCa,
 } from './test-pki';
-import { revocationKey, validateUserAuthentication, type UserAuthValidationInput } from './validate';
+import {
+  revocationKey,
+  validateCardCertificate,
+  validateUserAuthentication,
+  type CardCertificateValidationInput,
+  type UserAuthValidationInput,
+} from './validate';
 
 const TERMINAL = 'T-TEST-0001';
 const DAY = 24 * 60 * 60 * 1000;
@@ -222,5 +228,101 @@ describe('validateUserAuthentication', () => {
         code: 'CERTIFICATE_MALFORMED',
       });
     }
+  });
+});
+
+describe('validateCardCertificate', () => {
+  const HOLDER = {
+    id: 'SIG0002',
+    prefecture: '東京都',
+    city: '葵市',
+    familyName: '山田',
+    givenName: '花子',
+    birthDate: '1986-09-03',
+    sex: 'female',
+    address: '東京都葵市緑町一丁目2番3号',
+  } as const;
+  let signatureCard: IssuedCertificate;
+
+  beforeAll(async () => {
+    signatureCard = await issueSignatureCertificate(signatureCa, HOLDER);
+  });
+
+  /** A proof for the app's PIN reset: signed for "app" and purpose app-pin-reset. */
+  function proof(
+    card: IssuedCertificate,
+    kind: 'userAuth' | 'signature',
+    overrides: Partial<CardCertificateValidationInput> = {},
+  ): CardCertificateValidationInput {
+    const nonce = randomBytes(32);
+    return {
+      kind,
+      certificate: card.certificate,
+      signature: signWith(card.privateKeyPkcs8, sessionSigningInput(nonce, 'app', 'app-pin-reset')),
+      nonce,
+      signerId: 'app',
+      purpose: 'app-pin-reset',
+      trustAnchors: kind === 'signature' ? [anchor(signatureCa)] : anchors,
+      at: new Date(),
+      ...overrides,
+    };
+  }
+
+  it('accepts a signature certificate under the signature CA, and says which kind it is', async () => {
+    const result = await validateCardCertificate(proof(signatureCard, 'signature'));
+    expect(result).toMatchObject({ ok: true, certificate: { kind: 'signature' } });
+    if (result.ok) {
+      expect(result.certificate.issuerKeyId).toBe(Buffer.from(signatureCa.keyIdentifier).toString('hex'));
+    }
+    expect(await validateCardCertificate(proof(good, 'userAuth'))).toMatchObject({
+      ok: true,
+      certificate: { kind: 'userAuth' },
+    });
+  });
+
+  it('refuses a user-authentication certificate where a signature certificate is required', async () => {
+    expect(await validateCardCertificate(proof(good, 'signature'))).toMatchObject({
+      ok: false,
+      code: 'CERTIFICATE_CHAIN_INVALID',
+    });
+  });
+
+  it('refuses a certificate of the signature CA without nonRepudiation', async () => {
+    const digitalSignatureOnly = await issueUserAuthCertificate(signatureCa, { id: 'SIG0003' });
+    expect(await validateCardCertificate(proof(digitalSignatureOnly, 'signature'))).toMatchObject({
+      ok: false,
+      code: 'CERTIFICATE_CHAIN_INVALID',
+      reason: expect.stringContaining('keyUsage') as unknown,
+    });
+  });
+
+  it('binds the signature to the signer id and purpose', async () => {
+    const nonce = randomBytes(32);
+    const forKiosk = signWith(
+      signatureCard.privateKeyPkcs8,
+      sessionSigningInput(nonce, TERMINAL, 'kiosk-pin-reset'),
+    );
+    expect(
+      await validateCardCertificate(proof(signatureCard, 'signature', { nonce, signature: forKiosk })),
+    ).toMatchObject({ code: 'SIGNATURE_INVALID' });
+    expect(
+      await validateCardCertificate(
+        proof(signatureCard, 'signature', {
+          nonce,
+          signature: forKiosk,
+          signerId: TERMINAL,
+          purpose: 'kiosk-pin-reset',
+        }),
+      ),
+    ).toMatchObject({ ok: true });
+  });
+
+  it('refuses a revoked signature certificate', async () => {
+    const ok = await validateCardCertificate(proof(signatureCard, 'signature'));
+    if (!ok.ok) throw new Error('expected the signature card to validate');
+    const revoked = new Set([revocationKey(ok.certificate.issuerKeyId, ok.certificate.serialNumber)]);
+    expect(
+      await validateCardCertificate(proof(signatureCard, 'signature', { revokedSerials: revoked })),
+    ).toMatchObject({ code: 'CERTIFICATE_REVOKED' });
   });
 });

@@ -11,14 +11,16 @@ import {
   serialNumberHex,
 } from './certificate-fields';
 import { cryptoEngine } from './engine';
+import type { JpkiCaKind } from './jpki-names';
 
 /**
- * Validation of a card's user-authentication certificate and of the session signature it made.
- * Pure: trust anchors, time and revocation data are handed in; nothing is read from disk or a database.
- * Bad input never throws: every failure is a typed result carrying the HQ error code to answer with.
+ * Validation of a card's certificate — user-authentication (EF 000A) or signature (EF 0001) — and of the
+ * signature it made over an HQ challenge. Pure: trust anchors, time and revocation data are handed in;
+ * nothing is read from disk or a database. Bad input never throws: every failure is a typed result carrying
+ * the HQ error code to answer with.
  */
 
-export type UserAuthFailureCode = Extract<
+export type CardCertificateFailureCode = Extract<
   HqErrorCode,
   | 'CERTIFICATE_MALFORMED'
   | 'CERTIFICATE_CHAIN_INVALID'
@@ -27,8 +29,12 @@ export type UserAuthFailureCode = Extract<
   | 'CERTIFICATE_REVOKED'
   | 'SIGNATURE_INVALID'
 >;
+/** The names the session code grew up with; the same types. */
+export type UserAuthFailureCode = CardCertificateFailureCode;
 
-export interface ValidatedUserAuthCertificate {
+export interface ValidatedCardCertificate {
+  /** Which JPKI CA it chains to. */
+  kind: JpkiCaKind;
   /** SHA-256 of the DER certificate, lowercase hex. */
   sha256: string;
   /** Serial number, lowercase hex of the INTEGER's content bytes. */
@@ -37,26 +43,38 @@ export interface ValidatedUserAuthCertificate {
   issuerKeyId: string;
   notAfter: Date;
 }
+export type ValidatedUserAuthCertificate = ValidatedCardCertificate;
 
-export type UserAuthValidation =
-  | { ok: true; certificate: ValidatedUserAuthCertificate }
+export type CardCertificateValidation =
+  | { ok: true; certificate: ValidatedCardCertificate }
   /** `reason` is for logs: technical, never personal. */
-  | { ok: false; code: UserAuthFailureCode; reason: string };
+  | { ok: false; code: CardCertificateFailureCode; reason: string };
+export type UserAuthValidation = CardCertificateValidation;
 
-export interface UserAuthValidationInput {
-  /** DER certificate as read from EF 000A. */
+export interface CardCertificateValidationInput {
+  /**
+   * Which certificate this must be. `userAuth`: chains to a user-authentication CA, keyUsage
+   * digitalSignature. `signature`: chains to a signature CA, keyUsage digitalSignature + nonRepudiation.
+   */
+  kind: JpkiCaKind;
+  /** DER certificate as read from the card. */
   certificate: Uint8Array;
-  /** RSASSA-PKCS1-v1_5 SHA-256 signature over sessionSigningInput(nonce, terminalId, purpose). */
+  /** RSASSA-PKCS1-v1_5 SHA-256 signature over sessionSigningInput(nonce, signerId, purpose). */
   signature: Uint8Array;
   nonce: Uint8Array;
-  terminalId: string;
+  /** The terminal id for a kiosk, APP_SIGNER_ID for the smartphone app. */
+  signerId: string;
   purpose: ChallengePurpose;
-  /** User-authentication CA certificates (every generation in service). Never the signature CAs. */
+  /** CA certificates of `kind` only (every generation in service): TrustStore[kind]. */
   trustAnchors: readonly pkijs.Certificate[];
   /** The moment validity is judged at. */
   at: Date;
   /** Revoked certificates as revocationKey(issuerKeyId, serial); filled from CRLs in a later issue. */
   revokedSerials?: ReadonlySet<string>;
+}
+
+export interface UserAuthValidationInput extends Omit<CardCertificateValidationInput, 'kind' | 'signerId'> {
+  terminalId: string;
 }
 
 /** Serial numbers are unique per CA key only, so revocation entries name the issuer's key id too. */
@@ -67,9 +85,21 @@ export function revocationKey(issuerKeyIdHex: string, serialHex: string): string
 /** pkijs's "certificate is either not yet valid or expired" result code. */
 const PKIJS_DATE_FAILURE = 8;
 
-export async function validateUserAuthentication(
-  input: UserAuthValidationInput,
-): Promise<UserAuthValidation> {
+/** What each kind's keyUsage must contain. */
+const REQUIRED_KEY_USAGE: Record<JpkiCaKind, number> = {
+  userAuth: KeyUsageBit.digitalSignature,
+  signature: KeyUsageBit.digitalSignature | KeyUsageBit.nonRepudiation,
+};
+
+/** A kiosk session's proof: the user-authentication certificate, signed for this terminal. */
+export function validateUserAuthentication(input: UserAuthValidationInput): Promise<UserAuthValidation> {
+  const { terminalId, ...rest } = input;
+  return validateCardCertificate({ ...rest, kind: 'userAuth', signerId: terminalId });
+}
+
+export async function validateCardCertificate(
+  input: CardCertificateValidationInput,
+): Promise<CardCertificateValidation> {
   const cert = parseCertificateDer(input.certificate);
   if (!cert) return fail('CERTIFICATE_MALFORMED', 'not a DER certificate');
 
@@ -91,8 +121,9 @@ export async function validateUserAuthentication(
   }
 
   const keyUsage = keyUsageByte(cert);
-  if (keyUsage === null || (keyUsage & KeyUsageBit.digitalSignature) === 0) {
-    return fail('CERTIFICATE_CHAIN_INVALID', 'keyUsage lacks digitalSignature');
+  const required = REQUIRED_KEY_USAGE[input.kind];
+  if (keyUsage === null || (keyUsage & required) !== required) {
+    return fail('CERTIFICATE_CHAIN_INVALID', `keyUsage lacks what a ${input.kind} certificate needs`);
   }
 
   const issuerKeyId = authorityKeyIdentifierHex(cert);
@@ -108,6 +139,7 @@ export async function validateUserAuthentication(
   return {
     ok: true,
     certificate: {
+      kind: input.kind,
       sha256: createHash('sha256').update(input.certificate).digest('hex'),
       serialNumber,
       issuerKeyId,
@@ -143,7 +175,7 @@ async function verifyChain(
   }
 }
 
-function verifySessionSignature(cert: pkijs.Certificate, input: UserAuthValidationInput): boolean {
+function verifySessionSignature(cert: pkijs.Certificate, input: CardCertificateValidationInput): boolean {
   try {
     const key = createPublicKey({
       key: Buffer.from(cert.subjectPublicKeyInfo.toSchema().toBER(false)),
@@ -152,7 +184,7 @@ function verifySessionSignature(cert: pkijs.Certificate, input: UserAuthValidati
     });
     // Only RSA: with an EC key node would happily verify ECDSA, which no JPKI card produces.
     if (key.asymmetricKeyType !== 'rsa') return false;
-    const signedBytes = sessionSigningInput(input.nonce, input.terminalId, input.purpose);
+    const signedBytes = sessionSigningInput(input.nonce, input.signerId, input.purpose);
     // RSA keys default to RSASSA-PKCS1-v1_5, i.e. exactly DigestInfo(SHA-256(input)) as the card signs it.
     return cryptoVerify('sha256', signedBytes, key, input.signature);
   } catch {
@@ -160,6 +192,6 @@ function verifySessionSignature(cert: pkijs.Certificate, input: UserAuthValidati
   }
 }
 
-function fail(code: UserAuthFailureCode, reason: string): UserAuthValidation {
+function fail(code: CardCertificateFailureCode, reason: string): CardCertificateValidation {
   return { ok: false, code, reason };
 }

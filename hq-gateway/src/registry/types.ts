@@ -34,7 +34,14 @@ export interface Resident {
   becameResidentOn: string;
 }
 
-/** A user-authentication certificate registered to a resident's card. */
+/** How HQ identifies a certificate: issuer key id + serial (both lowercase hex), pinned by its SHA-256. */
+export interface CertificateRef {
+  issuerKeyId: string;
+  serialNumber: string;
+  sha256: string;
+}
+
+/** A resident's card: its user-authentication certificate and, for an adult, its signature certificate. */
 export interface CardRegistration {
   id: string;
   residentId: string;
@@ -42,6 +49,8 @@ export interface CardRegistration {
   userAuthIssuerKeyId: string;
   userAuthSerial: string;
   userAuthCertSha256: string;
+  /** Absent or null for a child under 15, whose card has no signature certificate. */
+  signature?: CertificateRef | null;
 }
 
 /** Names are printed family name, full-width space, given name. */

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createApp } from '../api/app';
 import { sessionSigningInput } from '../api/signing-input';
-import { ChallengeResponse, TERMINAL_ID_HEADER } from '../api/schemas';
+import { APP_SIGNER_ID, ChallengePurpose, ChallengeResponse, TERMINAL_ID_HEADER } from '../api/schemas';
 import { hashTerminalToken } from '../api/terminal-auth';
 import type { Database } from '../db/database';
 import { runMigrations } from '../db/migrate';
@@ -16,15 +16,28 @@ import {
   type DocumentSigningKey,
 } from '../issuance/document-signing';
 import { authorityKeyIdentifierHex, parseCertificateDer, serialNumberHex } from '../pki/certificate-fields';
-import { createTestCa, issueUserAuthCertificate, type IssuedCertificate, type TestCa } from '../pki/test-pki';
+import {
+  createTestCa,
+  issueSignatureCertificate,
+  issueUserAuthCertificate,
+  type IssuedCertificate,
+  type TestCa,
+} from '../pki/test-pki';
 import { classifyTrustAnchors } from '../pki/trust-store';
-import { insertDemoRegistry } from '../registry/demo-municipality';
+import {
+  demoHousehold,
+  demoResident,
+  DEMO_MUNICIPALITY,
+  insertDemoRegistry,
+} from '../registry/demo-municipality';
 import { registerCard } from '../registry/store';
+import type { CertificateRef } from '../registry/types';
 import { closeServer, listen, serverUrl } from '../server';
 
 /**
- * A gateway for tests: in-memory PGlite with the demo registry, a fresh test PKI, terminals, a clock the test
- * moves, and every log line captured. Listens on a free port and is reached over real HTTP.
+ * A gateway for tests: in-memory PGlite with the demo registry, a fresh test PKI (both CAs), registered
+ * cards, terminals, a card-management master key, a clock the test moves, and every log line captured.
+ * Listens on a free port and is reached over real HTTP.
  */
 
 export interface TestTerminal {
@@ -38,11 +51,24 @@ export interface GatewayFixture {
   clock: { now: Date; advance(ms: number): void };
   documentKey: DocumentSigningKey;
   documentPublicKeyPem: string;
+  /** The user-authentication CA. */
   ca: TestCa;
+  signatureCa: TestCa;
   /** Registered to 山田 太郎 (res-yamada-taro) as card demo-taro. */
   taroCard: IssuedCertificate;
+  /** demo-taro's signature certificate. */
+  taroSignature: IssuedCertificate;
+  /** 山田 花子's card demo-hanako: user-authentication and signature certificates. */
+  hanakoCard: IssuedCertificate;
+  hanakoSignature: IssuedCertificate;
+  /** 山田 さくら (aged 10): card demo-sakura has a user-authentication certificate only. */
+  sakuraCard: IssuedCertificate;
   /** Chains to the trusted CA but is registered to nobody. */
   unregisteredCard: IssuedCertificate;
+  /** Card serials as registered (what K_card is diversified from). */
+  cardSerials: { taro: string; hanako: string; sakura: string };
+  /** HQ's card-management master key, 32 bytes. */
+  cardManagementKey: Buffer;
   terminals: { a: TestTerminal; b: TestTerminal; revoked: TestTerminal };
   /** Raw JSON log lines written so far. */
   logs: string[];
@@ -50,30 +76,65 @@ export interface GatewayFixture {
 }
 
 export async function startGatewayFixture(): Promise<GatewayFixture> {
-  const [db, ca] = await Promise.all([openPgliteDatabase(), createTestCa('userAuth')]);
-  const [taroCard, unregisteredCard] = await Promise.all([
-    issueUserAuthCertificate(ca, { id: 'TARO0001' }),
-    issueUserAuthCertificate(ca, { id: 'NOBODY01' }),
+  const [db, ca, signatureCa] = await Promise.all([
+    openPgliteDatabase(),
+    createTestCa('userAuth'),
+    createTestCa('signature'),
   ]);
+  const [taroCard, taroSignature, hanakoCard, hanakoSignature, sakuraCard, unregisteredCard] =
+    await Promise.all([
+      issueUserAuthCertificate(ca, { id: 'TARO0001' }),
+      issueSignatureCertificate(signatureCa, signatureHolder('res-yamada-taro', 'TAROSIG1')),
+      issueUserAuthCertificate(ca, { id: 'HANAKO01' }),
+      issueSignatureCertificate(signatureCa, signatureHolder('res-yamada-hanako', 'HANASIG1')),
+      issueUserAuthCertificate(ca, { id: 'SAKURA01' }),
+      issueUserAuthCertificate(ca, { id: 'NOBODY01' }),
+    ]);
   const terminals = {
     a: { id: 'T-TEST-0001', token: randomBytes(32).toString('base64url') },
     b: { id: 'T-TEST-0002', token: randomBytes(32).toString('base64url') },
     revoked: { id: 'T-TEST-0003', token: randomBytes(32).toString('base64url') },
   };
+  const cardSerials = { taro: 'TEST0000000001', hanako: 'TEST0000000002', sakura: 'TEST0000000003' };
 
   await runMigrations(db);
   await db.transaction(async (tx) => {
     await insertDemoRegistry(tx);
-    const cert = parseCertificateDer(taroCard.certificate);
-    if (!cert) throw new Error('unparsable test certificate');
-    await registerCard(tx, {
-      id: 'demo-taro',
-      residentId: 'res-yamada-taro',
-      cardSerial: 'TEST0000000001',
-      userAuthIssuerKeyId: authorityKeyIdentifierHex(cert) ?? '',
-      userAuthSerial: serialNumberHex(cert),
-      userAuthCertSha256: createHash('sha256').update(taroCard.certificate).digest('hex'),
-    });
+    const cards = [
+      {
+        id: 'demo-taro',
+        residentId: 'res-yamada-taro',
+        serial: cardSerials.taro,
+        ua: taroCard,
+        sig: taroSignature,
+      },
+      {
+        id: 'demo-hanako',
+        residentId: 'res-yamada-hanako',
+        serial: cardSerials.hanako,
+        ua: hanakoCard,
+        sig: hanakoSignature,
+      },
+      {
+        id: 'demo-sakura',
+        residentId: 'res-yamada-sakura',
+        serial: cardSerials.sakura,
+        ua: sakuraCard,
+        sig: null,
+      },
+    ];
+    for (const card of cards) {
+      const userAuth = certificateRef(card.ua.certificate);
+      await registerCard(tx, {
+        id: card.id,
+        residentId: card.residentId,
+        cardSerial: card.serial,
+        userAuthIssuerKeyId: userAuth.issuerKeyId,
+        userAuthSerial: userAuth.serialNumber,
+        userAuthCertSha256: userAuth.sha256,
+        signature: card.sig && certificateRef(card.sig.certificate),
+      });
+    }
     for (const t of Object.values(terminals)) {
       await insertTerminal(tx, { id: t.id, tokenSha256: hashTerminalToken(t.token) });
     }
@@ -98,10 +159,12 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
       clock.now = new Date(clock.now.getTime() + ms);
     },
   };
+  const cardManagementKey = randomBytes(32);
   const app = createApp({
     db,
-    trustStore: classifyTrustAnchors([ca.certificate]),
+    trustStore: classifyTrustAnchors([ca.certificate, signatureCa.certificate]),
     documentKey,
+    cardManagementKey,
     logger,
     now: () => clock.now,
   });
@@ -113,8 +176,15 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
     documentKey,
     documentPublicKeyPem: pems.publicKeyPem,
     ca,
+    signatureCa,
     taroCard,
+    taroSignature,
+    hanakoCard,
+    hanakoSignature,
+    sakuraCard,
     unregisteredCard,
+    cardSerials,
+    cardManagementKey,
     terminals,
     logs,
     async close() {
@@ -159,20 +229,56 @@ export async function kioskCall(
   return { status: response.status, text, json };
 }
 
-export async function newChallenge(fx: GatewayFixture, terminal: TestTerminal): Promise<ChallengeResponse> {
-  const answer = await kioskCall(fx, terminal, 'POST', '/v1/kiosk/challenges', { purpose: 'kiosk-session' });
+export async function newChallenge(
+  fx: GatewayFixture,
+  terminal: TestTerminal,
+  purpose: ChallengePurpose = 'kiosk-session',
+): Promise<ChallengeResponse> {
+  const answer = await kioskCall(fx, terminal, 'POST', '/v1/kiosk/challenges', { purpose });
   if (answer.status !== 201) throw new Error(`challenge failed: ${answer.status} ${answer.text}`);
   return ChallengeResponse.parse(answer.json);
 }
 
-/** What the card does: RSASSA-PKCS1-v1_5 SHA-256 over nonce ‖ terminal id ‖ purpose with its key. */
-export function cardSignature(card: IssuedCertificate, nonceBase64: string, terminalId: string): string {
-  const input = sessionSigningInput(Buffer.from(nonceBase64, 'base64'), terminalId, 'kiosk-session');
+/** The smartphone app's challenge: no terminal credentials. */
+export async function newAppChallenge(fx: GatewayFixture): Promise<ChallengeResponse> {
+  const answer = await kioskCall(fx, null, 'POST', '/v1/app/challenges', { purpose: 'app-pin-reset' });
+  if (answer.status !== 201) throw new Error(`app challenge failed: ${answer.status} ${answer.text}`);
+  return ChallengeResponse.parse(answer.json);
+}
+
+/** What the card does: RSASSA-PKCS1-v1_5 SHA-256 over nonce ‖ signer id ‖ purpose with its key. */
+export function cardSignature(
+  card: IssuedCertificate,
+  nonceBase64: string,
+  signerId: string,
+  purpose: ChallengePurpose = 'kiosk-session',
+): string {
+  const input = sessionSigningInput(Buffer.from(nonceBase64, 'base64'), signerId, purpose);
   return sign('sha256', input, {
     key: Buffer.from(card.privateKeyPkcs8),
     format: 'der',
     type: 'pkcs8',
   }).toString('base64');
+}
+
+/** A possession proof as the app sends it: a fresh app challenge signed by `card` for APP_SIGNER_ID. */
+export async function appProof(fx: GatewayFixture, card: IssuedCertificate) {
+  const challenge = await newAppChallenge(fx);
+  return {
+    challengeId: challenge.challengeId,
+    certificate: Buffer.from(card.certificate).toString('base64'),
+    signature: cardSignature(card, challenge.nonce, APP_SIGNER_ID, 'app-pin-reset'),
+  };
+}
+
+/** A possession proof as a kiosk sends it for a PIN reset: signed for the terminal id. */
+export async function kioskProof(fx: GatewayFixture, terminal: TestTerminal, card: IssuedCertificate) {
+  const challenge = await newChallenge(fx, terminal, 'kiosk-pin-reset');
+  return {
+    challengeId: challenge.challengeId,
+    certificate: Buffer.from(card.certificate).toString('base64'),
+    signature: cardSignature(card, challenge.nonce, terminal.id, 'kiosk-pin-reset'),
+  };
 }
 
 export function sessionBody(
@@ -195,4 +301,65 @@ export async function openSession(
 ): Promise<Answer> {
   const challenge = await newChallenge(fx, terminal);
   return kioskCall(fx, terminal, 'POST', '/v1/kiosk/sessions', sessionBody(card, challenge, terminal.id));
+}
+
+export interface TestCard {
+  id: string;
+  serial: string;
+  userAuth: IssuedCertificate;
+  /** null: a child's card. */
+  signature: IssuedCertificate | null;
+}
+
+/** A fresh card registered to a demo resident (tests that need a card nobody else touches). */
+export async function registerTestCard(
+  fx: GatewayFixture,
+  options: { signature?: boolean; residentId?: string } = {},
+): Promise<TestCard> {
+  const residentId = options.residentId ?? 'res-sato-kenichi';
+  const suffix = randomBytes(6).toString('hex').toUpperCase();
+  const [userAuth, signature] = await Promise.all([
+    issueUserAuthCertificate(fx.ca, { id: `UA${suffix}` }),
+    options.signature === false
+      ? Promise.resolve(null)
+      : issueSignatureCertificate(fx.signatureCa, signatureHolder(residentId, `SG${suffix}`)),
+  ]);
+  const card: TestCard = { id: `card-${suffix.toLowerCase()}`, serial: `T${suffix}`, userAuth, signature };
+  const ref = certificateRef(userAuth.certificate);
+  await registerCard(fx.db, {
+    id: card.id,
+    residentId,
+    cardSerial: card.serial,
+    userAuthIssuerKeyId: ref.issuerKeyId,
+    userAuthSerial: ref.serialNumber,
+    userAuthCertSha256: ref.sha256,
+    signature: signature && certificateRef(signature.certificate),
+  });
+  return card;
+}
+
+/** Issuer key id, serial and SHA-256 of a DER certificate, as the cards table registers them. */
+export function certificateRef(der: Uint8Array): CertificateRef {
+  const cert = parseCertificateDer(der);
+  const issuerKeyId = cert && authorityKeyIdentifierHex(cert);
+  if (!cert || !issuerKeyId) throw new Error('unparsable test certificate');
+  return {
+    issuerKeyId,
+    serialNumber: serialNumberHex(cert),
+    sha256: createHash('sha256').update(der).digest('hex'),
+  };
+}
+
+function signatureHolder(residentId: string, id: string) {
+  const resident = demoResident(residentId);
+  return {
+    id,
+    prefecture: DEMO_MUNICIPALITY.prefecture,
+    city: DEMO_MUNICIPALITY.name,
+    familyName: resident.familyName,
+    givenName: resident.givenName,
+    birthDate: resident.birthDate,
+    sex: resident.sex,
+    address: demoHousehold(resident.householdId).address,
+  };
 }

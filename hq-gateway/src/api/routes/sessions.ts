@@ -26,7 +26,7 @@ export function openSession(deps: ResolvedDeps): RequestHandler {
     if (!challenge.ok) return refuse(deps, res, challenge.code, 'challenge not usable', now);
     const purpose = ChallengePurpose.parse(challenge.purpose);
     // The signature is checked against the stored purpose, so a challenge taken out for another purpose
-    // (PIN reset, later) would otherwise open a kiosk session.
+    // (a PIN reset) would otherwise open a kiosk session.
     if (purpose !== 'kiosk-session')
       return refuse(deps, res, 'CHALLENGE_NOT_FOUND', 'challenge of another purpose', now);
 
