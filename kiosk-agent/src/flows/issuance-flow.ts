@@ -85,8 +85,8 @@ export class IssuanceFlow implements CustomerFlow {
         this.userAuthCertificate = await card.readUserAuthCertificate();
         const triesLeft = await card.userAuthTriesLeft();
         if (!this.current()) return;
-        if (triesLeft === 0) return this.ctx.screen.show({ screen: 'pinLocked' });
-        this.ctx.screen.show({
+        if (triesLeft === 0) return this.ctx.screen.showWhenDone({ screen: 'pinLocked' });
+        this.ctx.screen.showWhenDone({
           screen: 'pin',
           certificate: this.certificate,
           triesLeft,
@@ -106,8 +106,11 @@ export class IssuanceFlow implements CustomerFlow {
       if (!this.current()) return;
       this.auth = auth;
       const feeYen = auth.session.offer.find((o) => o.certificate === this.certificate)?.feeYen ?? 0;
-      this.ctx.logger.info({ event: 'session.opened', sessionId: auth.session.sessionId }, 'HQ session opened');
-      this.ctx.screen.show({
+      this.ctx.logger.info(
+        { event: 'session.opened', sessionId: auth.session.sessionId },
+        'HQ session opened',
+      );
+      this.ctx.screen.showWhenDone({
         screen: 'confirm',
         certificate: this.certificate,
         copies: 1,
@@ -119,7 +122,7 @@ export class IssuanceFlow implements CustomerFlow {
       const failure = asKioskError(error);
       if (failure.code === 'PIN_WRONG') {
         this.ctx.logger.info({ event: 'pin.wrong', triesLeft: failure.triesLeft }, 'wrong PIN');
-        this.ctx.screen.show(
+        this.ctx.screen.showWhenDone(
           {
             screen: 'pin',
             certificate: this.certificate,
@@ -130,7 +133,7 @@ export class IssuanceFlow implements CustomerFlow {
         );
       } else if (failure.code === 'PIN_LOCKED') {
         this.ctx.logger.info({ event: 'pin.locked' }, 'PIN locked');
-        this.ctx.screen.show({ screen: 'pinLocked' }, failure.toInfo());
+        this.ctx.screen.showWhenDone({ screen: 'pinLocked' }, failure.toInfo());
       } else {
         failFlow(this.ctx, failure);
       }
@@ -148,12 +151,16 @@ export class IssuanceFlow implements CustomerFlow {
     });
     try {
       const job = await issueAndPrint(this.deps, auth, { copies: 1 });
-      this.ctx.logger.info({ event: 'issuance.printed', issuanceId: job.issuanceId, copies: job.serials.length });
+      this.ctx.logger.info({
+        event: 'issuance.printed',
+        issuanceId: job.issuanceId,
+        copies: job.serials.length,
+      });
       if (!this.current()) return;
       // Printed: drop the documents, the session and the card handle now; keep only what the screen needs.
       await this.wipe();
       if (this.ctx.reader.cardPresent) {
-        this.ctx.screen.show({ screen: 'takeCardAndCertificate', certificate: this.certificate });
+        this.ctx.screen.showWhenDone({ screen: 'takeCardAndCertificate', certificate: this.certificate });
       } else {
         this.ctx.finish(null);
       }

@@ -12,7 +12,7 @@ import { failFlow, type CustomerFlow, type FlowContext } from './flow';
 const MAX_TRIES: Record<PinKind, number> = { userAuth: USER_AUTH_MAX_TRIES, signature: SIGNATURE_MAX_TRIES };
 const other = (pin: PinKind): PinKind => (pin === 'userAuth' ? 'signature' : 'userAuth');
 
-/** Where the card write stands, so that a pulled card can be told apart: old PIN, or new PIN. */
+/** Where the card write stands: before RESET RETRY COUNTER was sent the old PIN surely holds. */
 type WriteStage = 'before' | 'resetSent' | 'done';
 
 /**
@@ -27,6 +27,8 @@ export class PinResetFlow implements CustomerFlow {
   private reset: PinKind | undefined;
   private resetId: string | undefined;
   private stage: WriteStage = 'before';
+  /** Set while the card must come back so the kiosk can read which PIN it holds. */
+  private pendingCheck: { reset: PinKind; newPin: string } | undefined;
   private readonly generation: number;
 
   constructor(
@@ -54,11 +56,13 @@ export class PinResetFlow implements CustomerFlow {
         return this.choose(intent.reset);
       case 'submitPin':
         screen.expect('resetProve');
-        if (this.provingWith() !== 'userAuth') throw new KioskError('INVALID_STATE', 'expects the signature PIN');
+        if (this.provingWith() !== 'userAuth')
+          throw new KioskError('INVALID_STATE', 'expects the signature PIN');
         return screen.exclusive(() => this.prove(intent.pin));
       case 'submitSignaturePin':
         screen.expect('resetProve');
-        if (this.provingWith() !== 'signature') throw new KioskError('INVALID_STATE', 'expects the 4-digit PIN');
+        if (this.provingWith() !== 'signature')
+          throw new KioskError('INVALID_STATE', 'expects the 4-digit PIN');
         return screen.exclusive(() => this.prove(intent.pin));
       case 'submitNewPin':
         screen.expect('resetNewPin');
@@ -71,10 +75,12 @@ export class PinResetFlow implements CustomerFlow {
   onReaderEvent(event: ReaderEvent): void {
     const screen = this.ctx.screen.screen;
     if (event.type === 'present') {
-      if (screen === 'placeCard') void this.readCard();
+      if (this.pendingCheck) void this.checkOutcome().catch((error: unknown) => failFlow(this.ctx, error));
+      else if (screen === 'placeCard') void this.readCard();
       return;
     }
     if (screen === 'resetDone') return this.ctx.finish(null);
+    if (this.pendingCheck) return; // still waiting for the card to come back
     // resetWriting: the running write step sees the card error itself and tells the user which PIN holds.
     if (screen === 'resetWriting') return;
     this.ctx.logger.info({ event: 'card.removed', screen }, 'card removed during a PIN reset');
@@ -86,6 +92,7 @@ export class PinResetFlow implements CustomerFlow {
     const card = this.card;
     this.card = undefined;
     this.triesLeft = undefined;
+    this.pendingCheck = undefined;
     await card?.close().catch(() => undefined);
   }
 
@@ -114,7 +121,7 @@ export class PinResetFlow implements CustomerFlow {
           this.ctx.logger.info({ event: 'pinreset.bothLocked' }, 'both PINs locked');
           return this.ctx.finish({ code: 'PIN_RESET_BOTH_LOCKED', action: 'user' });
         }
-        this.ctx.screen.show({ screen: 'resetChoose', triesLeft: this.triesLeft });
+        this.ctx.screen.showWhenDone({ screen: 'resetChoose', triesLeft: this.triesLeft });
       } catch (error) {
         if (this.current()) failFlow(this.ctx, error);
       }
@@ -128,16 +135,19 @@ export class PinResetFlow implements CustomerFlow {
     const proofTries = tries[proveWith];
     if (proofTries === null) {
       // A card without a signature certificate (a child's) cannot prove possession for the 4-digit PIN.
-      return this.ctx.screen.show(
+      return this.ctx.screen.showWhenDone(
         { screen: 'resetChoose', triesLeft: tries },
         { code: 'PIN_RESET_NO_SIGNATURE_CERTIFICATE', action: 'user' },
       );
     }
     if (proofTries === 0) {
-      return this.ctx.screen.show({ screen: 'resetChoose', triesLeft: tries }, { code: 'PIN_LOCKED', action: 'user' });
+      return this.ctx.screen.showWhenDone(
+        { screen: 'resetChoose', triesLeft: tries },
+        { code: 'PIN_LOCKED', action: 'user' },
+      );
     }
     this.reset = reset;
-    this.ctx.screen.show({
+    this.ctx.screen.showWhenDone({
       screen: 'resetProve',
       reset,
       proveWith,
@@ -164,9 +174,15 @@ export class PinResetFlow implements CustomerFlow {
       }
       const hq = this.deps.hq;
       const challenge = await hq.createChallenge('kiosk-pin-reset');
-      const input = sessionSigningInput(Buffer.from(challenge.nonce, 'base64'), hq.terminalId, 'kiosk-pin-reset');
+      const input = sessionSigningInput(
+        Buffer.from(challenge.nonce, 'base64'),
+        hq.terminalId,
+        'kiosk-pin-reset',
+      );
       const signature =
-        proveWith === 'userAuth' ? await card.signWithUserAuthKey(input) : await card.signWithSignatureKey(input);
+        proveWith === 'userAuth'
+          ? await card.signWithUserAuthKey(input)
+          : await card.signWithSignatureKey(input);
       await card.logout();
       const claim = await hq.claimPinReset({
         challengeId: challenge.challengeId,
@@ -176,14 +192,17 @@ export class PinResetFlow implements CustomerFlow {
       });
       if (!this.current()) return;
       this.resetId = claim.resetId;
-      this.ctx.logger.info({ event: 'pinreset.claimed', resetId: claim.resetId, reset }, 'reservation claimed');
-      this.ctx.screen.show({ screen: 'resetNewPin', reset });
+      this.ctx.logger.info(
+        { event: 'pinreset.claimed', resetId: claim.resetId, reset },
+        'reservation claimed',
+      );
+      this.ctx.screen.showWhenDone({ screen: 'resetNewPin', reset });
     } catch (error) {
       await card.logout().catch(() => undefined);
       if (!this.current()) return;
       const failure = asKioskError(error);
       if (failure.code === 'PIN_WRONG') {
-        this.ctx.screen.show(
+        this.ctx.screen.showWhenDone(
           {
             screen: 'resetProve',
             reset,
@@ -224,49 +243,76 @@ export class PinResetFlow implements CustomerFlow {
       await card.resetRetryCounter(reset, newPin);
       this.stage = 'done';
     } catch (error) {
-      return this.writeFailed(error, reset);
+      return this.writeFailed(error, reset, newPin);
     }
     this.ctx.logger.info({ event: 'pinreset.done', resetId, reset }, 'PIN reset on the card');
     await this.reportOutcome('reset');
     if (!this.current()) return;
-    if (this.ctx.reader.cardPresent) this.ctx.screen.show({ screen: 'resetDone', reset });
+    if (this.ctx.reader.cardPresent) this.ctx.screen.showWhenDone({ screen: 'resetDone', reset });
     else this.ctx.finish({ code: 'PIN_RESET_INTERRUPTED_CHANGED', action: 'user' });
   }
 
-  private async writeFailed(error: unknown, reset: PinKind): Promise<void> {
+  private async writeFailed(error: unknown, reset: PinKind, newPin: string): Promise<void> {
     const failure = asKioskError(error);
-    // RESET RETRY COUNTER was sent but no answer came back: the card may or may not have applied it.
-    // Only the card can tell; its retry counter does when the old PIN had spent tries.
-    const outcome = this.stage === 'before' ? 'unchanged' : await this.probeOutcome(reset);
     this.ctx.logger.warn(
-      { event: 'pinreset.interrupted', code: failure.code, stage: this.stage, outcome },
+      { event: 'pinreset.interrupted', code: failure.code, stage: this.stage },
       'PIN reset interrupted',
     );
-    if (outcome === 'changed') {
-      await this.reportOutcome('reset');
-      return this.ctx.finish({ code: 'PIN_RESET_INTERRUPTED_CHANGED', action: 'user' });
-    }
-    await this.reportOutcome('notReset');
-    if (failure.code === 'CARD_REMOVED' || outcome === 'unchanged') {
+    if (this.stage === 'before') {
+      // RESET RETRY COUNTER was never sent: the old PIN holds.
+      await this.reportOutcome('notReset');
       return this.ctx.finish({ code: 'PIN_RESET_INTERRUPTED_UNCHANGED', action: 'user' });
     }
-    failFlow(this.ctx, failure);
+    // RESET RETRY COUNTER was sent but its answer never came back: only the card can tell which PIN it
+    // holds. Ask for it back if it left, then look.
+    this.pendingCheck = { reset, newPin };
+    if (this.ctx.reader.cardPresent) return this.checkOutcome();
+    this.ctx.screen.showWhenDone(
+      { screen: 'placeCard', service: 'pinReset' },
+      { code: 'PIN_RESET_CHECK_CARD', action: 'user' },
+    );
   }
 
-  /** After an unanswered RESET: a counter back at its maximum when it was lower before means the new PIN. */
-  private async probeOutcome(reset: PinKind): Promise<'changed' | 'unchanged'> {
-    const before = this.triesLeft?.[reset];
-    if (!this.ctx.reader.cardPresent || before === undefined || before === null) return 'unchanged';
+  /** Tells old PIN from new after an unanswered RESET RETRY COUNTER, and tells the user. */
+  private async checkOutcome(): Promise<void> {
+    const pending = this.pendingCheck;
+    if (!pending) return;
+    this.pendingCheck = undefined;
+    // Called from the failed write step (still holding the kiosk) or when the card comes back.
+    const probe = () => this.probe(pending.reset, pending.newPin);
+    const changed = this.ctx.screen.busy ? await probe() : await this.ctx.screen.exclusive(probe);
+    if (!this.current()) return;
+    await this.reportOutcome(changed ? 'reset' : 'notReset');
+    this.ctx.logger.info({ event: 'pinreset.checked', changed }, 'PIN reset outcome read from the card');
+    this.ctx.finish({
+      code: changed ? 'PIN_RESET_INTERRUPTED_CHANGED' : 'PIN_RESET_INTERRUPTED_UNCHANGED',
+      action: 'user',
+    });
+  }
+
+  /**
+   * A counter back at its maximum when it was lower before means the new PIN. When it was already at its
+   * maximum, only a VERIFY with the new PIN can tell; should the old PIN still hold, that spends one of
+   * its tries — the PIN the user came here because they could not use.
+   */
+  private async probe(reset: PinKind, newPin: string): Promise<boolean> {
+    const before = this.triesLeft?.[reset] ?? MAX_TRIES[reset];
+    const card = await JpkiCard.open(this.ctx.reader);
     try {
-      const card = await JpkiCard.open(this.ctx.reader);
+      const now = reset === 'userAuth' ? await card.userAuthTriesLeft() : await card.signatureTriesLeft();
+      if (now < MAX_TRIES[reset]) return false;
+      if (before < MAX_TRIES[reset]) return true;
       try {
-        const now = reset === 'userAuth' ? await card.userAuthTriesLeft() : await card.signatureTriesLeft();
-        return now === MAX_TRIES[reset] && before < MAX_TRIES[reset] ? 'changed' : 'unchanged';
-      } finally {
-        await card.close().catch(() => undefined);
+        if (reset === 'userAuth') await card.verifyUserAuthPin(newPin);
+        else await card.verifySignaturePin(newPin);
+        return true;
+      } catch (error) {
+        const code = asKioskError(error).code;
+        if (code === 'PIN_WRONG' || code === 'PIN_LOCKED') return false;
+        throw error;
       }
-    } catch {
-      return 'unchanged';
+    } finally {
+      await card.close().catch(() => undefined);
     }
   }
 
@@ -282,7 +328,11 @@ export class PinResetFlow implements CustomerFlow {
       await this.deps.hq.pinResetOutcome(resetId, { outcome });
     } catch (error) {
       // The reservation stays claimed at HQ and expires; the card state is what the user was told.
-      this.ctx.logger.error({ event: 'pinreset.outcome.unreported', resetId, code: asKioskError(error).code });
+      this.ctx.logger.error({
+        event: 'pinreset.outcome.unreported',
+        resetId,
+        code: asKioskError(error).code,
+      });
     }
   }
 }

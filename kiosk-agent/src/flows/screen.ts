@@ -32,7 +32,10 @@ export class ScreenController {
   private readonly listeners = new Set<(state: ScreenState) => void>();
   private readonly inactivity: InactivityTimer;
   private generationCounter = 0;
-  private busyCount = 0;
+  /** The running card/HQ step of the current transaction, if any. */
+  private busyToken: object | undefined;
+  /** The screen a running step ends on, shown once the step has released the kiosk. */
+  private pending: { next: ScreenSpec; notice: ErrorInfo | null } | undefined;
 
   constructor(timing: InactivityTiming, onInactive: () => void) {
     this.inactivity = new InactivityTimer(
@@ -56,7 +59,7 @@ export class ScreenController {
   }
 
   get busy(): boolean {
-    return this.busyCount > 0;
+    return this.busyToken !== undefined;
   }
 
   onState(listener: (state: ScreenState) => void): () => void {
@@ -92,9 +95,20 @@ export class ScreenController {
     if (WAITING_FOR_USER.has(this.current.screen)) this.inactivity.touch();
   }
 
-  /** Invalidates every running step of the current transaction. */
+  /**
+   * The screen a running step ends on: shown when the step finishes, so that the UI never sees a screen
+   * whose intents would still be refused as "busy". Shown at once when no step runs.
+   */
+  showWhenDone(next: ScreenSpec, notice: ErrorInfo | null = null): void {
+    if (this.busyToken) this.pending = { next, notice };
+    else this.show(next, notice);
+  }
+
+  /** Invalidates every running step of the current transaction (their late results are ignored). */
   newGeneration(): number {
     this.inactivity.stop();
+    this.busyToken = undefined;
+    this.pending = undefined;
     return ++this.generationCounter;
   }
 
@@ -106,11 +120,18 @@ export class ScreenController {
 
   /** One card/HQ operation at a time: a double tap cannot submit a PIN twice. */
   async exclusive<T>(step: () => Promise<T>): Promise<T> {
-    this.busyCount++;
+    if (this.busyToken) throw new KioskError('INVALID_STATE', 'busy');
+    const token = {};
+    this.busyToken = token;
     try {
       return await step();
     } finally {
-      this.busyCount--;
+      if (this.busyToken === token) {
+        this.busyToken = undefined;
+        const pending = this.pending;
+        this.pending = undefined;
+        if (pending) this.show(pending.next, pending.notice);
+      }
     }
   }
 

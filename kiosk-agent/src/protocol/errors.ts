@@ -30,6 +30,8 @@ export const ErrorCode = z.enum([
   'PIN_RESET_NO_SIGNATURE_CERTIFICATE',
   'PIN_RESET_INTERRUPTED_UNCHANGED',
   'PIN_RESET_INTERRUPTED_CHANGED',
+  /** The card left during the write: put it back so the kiosk can tell which PIN it holds now. */
+  'PIN_RESET_CHECK_CARD',
   'STAFF_CODE_WRONG',
   'OUT_OF_SERVICE',
   'INTERNAL',
@@ -75,6 +77,7 @@ export const errorActions: Record<ErrorCode, ErrorAction> = {
   PIN_RESET_NO_SIGNATURE_CERTIFICATE: 'user',
   PIN_RESET_INTERRUPTED_UNCHANGED: 'user',
   PIN_RESET_INTERRUPTED_CHANGED: 'user',
+  PIN_RESET_CHECK_CARD: 'user',
   STAFF_CODE_WRONG: 'staff',
   OUT_OF_SERVICE: 'staff',
   INTERNAL: 'technician',
