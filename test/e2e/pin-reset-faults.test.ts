@@ -79,10 +79,27 @@ async function freshStart() {
 describe('a PIN reset with the card pulled at every step', () => {
   let total = 0;
 
-  it('completes without a fault, and counts its APDUs', async () => {
+  it('completes without a fault, counts its APDUs, and sends HQ no PIN', async () => {
     await freshStart();
     h.reader.arm();
-    const state = await drive();
+    // Record every request body the kiosk sends to HQ during the reset.
+    const bodies: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input, init) => {
+      if (typeof init?.body === 'string') bodies.push(init.body);
+      return realFetch(input, init);
+    };
+    let state: ScreenState;
+    try {
+      state = await drive();
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(bodies.length).toBeGreaterThanOrEqual(4); // challenge, claim, token, outcome
+    for (const pin of [original.userAuth.pin, NEW_PIN]) {
+      const forms = [pin, Buffer.from(pin).toString('hex'), Buffer.from(pin).toString('base64')];
+      for (const body of bodies) for (const form of forms) expect(body).not.toContain(form);
+    }
     expect(state.screen).toBe('resetDone');
     total = h.reader.commands;
     expect(total).toBeGreaterThan(10);
