@@ -112,7 +112,12 @@ export class HqClient {
   }
 
   pinResetToken(resetId: string, body: PinResetTokenRequest) {
-    return this.post(`/v1/kiosk/pin-resets/${encodeURIComponent(resetId)}/token`, body, PinResetTokenResponse, this.retries);
+    return this.post(
+      `/v1/kiosk/pin-resets/${encodeURIComponent(resetId)}/token`,
+      body,
+      PinResetTokenResponse,
+      this.retries,
+    );
   }
 
   pinResetOutcome(resetId: string, body: PinResetOutcomeRequest) {
