@@ -5,7 +5,8 @@ import { requestLogging } from './request-log';
 import { createAppChallenge, createChallenge } from './routes/challenges';
 import { documentKey } from './routes/document-key';
 import { health } from './routes/health';
-import { createIssuance, reportIssuanceCopy } from './routes/issuances';
+import { createIssuance, replaceIssuanceCopy, reportIssuanceCopy } from './routes/issuances';
+import { reportStatus } from './routes/status';
 import {
   postPinReset,
   postPinResetOutcome,
@@ -36,6 +37,8 @@ export function createApp(appDeps: AppDeps): Express {
   kiosk.post('/sessions', openSession(deps));
   kiosk.post('/issuances', createIssuance(deps));
   kiosk.post('/issuances/:issuanceId/copies/:serial', reportIssuanceCopy(deps));
+  kiosk.post('/issuances/:issuanceId/copies/:serial/replacement', replaceIssuanceCopy(deps));
+  kiosk.post('/status', reportStatus(deps));
   kiosk.get('/document-key', documentKey(deps.documentKey));
   kiosk.post('/pin-resets', postPinReset(deps));
   kiosk.post('/pin-resets/:resetId/token', postPinResetToken(deps));

@@ -33,6 +33,7 @@ export const HqErrorCode = z.enum([
   'RESERVATION_USED',
   'RESERVATION_EXISTS',
   'PIN_RESET_NOT_FOUND',
+  'COPY_NOT_SPOILED',
   'NO_SIGNATURE_CERTIFICATE',
   'INTERNAL',
 ]);
@@ -122,6 +123,35 @@ export type CopyReportRequest = z.infer<typeof CopyReportRequest>;
 export const CopyReportResponse = z.object({
   serial: z.string(),
   status: z.enum(['printed', 'spoiled', 'issued']),
+});
+
+// POST /v1/kiosk/issuances/:issuanceId/copies/:serial/replacement   (the copy must be reported spoiled)
+export const ReplacementRequest = z.strictObject({});
+export const ReplacementResponse = z.object({
+  /** The spoiled serial this document replaces (voided at HQ). */
+  replaces: z.string(),
+  document: SignedDocument,
+});
+export type ReplacementResponse = z.infer<typeof ReplacementResponse>;
+
+// POST /v1/kiosk/status   (device status: a snapshot first, then only the fields that changed)
+export const TerminalDeviceStatus = z.strictObject({
+  reader: z.enum(['ready', 'cardPresent', 'unavailable']),
+  printer: z.enum(['idle', 'printing', 'paperOut', 'jam', 'coverOpen', 'offline']),
+  /** Where the paper is stuck, when printer is 'jam'. */
+  jamWhere: z.string().max(40).nullable(),
+  paperLow: z.boolean(),
+  outOfService: z.boolean(),
+});
+export type TerminalDeviceStatus = z.infer<typeof TerminalDeviceStatus>;
+export const StatusReport = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('snapshot'), status: TerminalDeviceStatus }),
+  z.strictObject({ kind: z.literal('change'), fields: TerminalDeviceStatus.partial() }),
+]);
+export type StatusReport = z.infer<typeof StatusReport>;
+export const StatusReportResponse = z.object({
+  /** false when HQ holds no snapshot to apply a change to: send a snapshot. */
+  applied: z.boolean(),
 });
 
 /** One person as printed on a 住民票の写し. */

@@ -7,6 +7,7 @@ export type AuditEvent =
   | 'issuance.created'
   | 'issuance.copy_printed'
   | 'issuance.copy_spoiled'
+  | 'issuance.copy_replaced'
   | 'pinreset.reservation_created'
   | 'pinreset.reservation_refused'
   | 'pinreset.reservations_listed'

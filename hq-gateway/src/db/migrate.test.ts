@@ -19,7 +19,11 @@ afterAll(async () => {
 
 describe('migrations', () => {
   it('apply every numbered file once and record it', async () => {
-    expect(await runMigrations(db)).toEqual(['0001_initial', '0002_pin_reset']);
+    expect(await runMigrations(db)).toEqual([
+      '0001_initial',
+      '0002_pin_reset',
+      '0003_replacements_and_status',
+    ]);
     expect(await runMigrations(db)).toEqual([]);
     const tables = await db.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
@@ -37,6 +41,8 @@ describe('migrations', () => {
       'residents',
       'schema_migrations',
       'sessions',
+      'status_events',
+      'terminal_status',
       'terminals',
     ]);
   });

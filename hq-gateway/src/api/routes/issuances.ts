@@ -3,10 +3,17 @@ import { z } from 'zod';
 import { appendAudit } from '../../db/audit';
 import { issueDocuments } from '../../issuance/issue';
 import { reportCopy } from '../../issuance/store';
+import { replaceSpoiledCopy } from '../../issuance/replace';
 import type { ResolvedDeps } from '../deps';
 import { HttpError } from '../errors';
 import { requestLogger, terminalOf } from '../request-log';
-import { CopyReportRequest, DocumentPayload, IssuanceRequest, type CopyReportResponse } from '../schemas';
+import {
+  CopyReportRequest,
+  DocumentPayload,
+  IssuanceRequest,
+  ReplacementRequest,
+  type CopyReportResponse,
+} from '../schemas';
 
 type CopyReportAnswer = z.infer<typeof CopyReportResponse>;
 import { parseBody } from '../validate-body';
@@ -77,5 +84,28 @@ export function reportIssuanceCopy(deps: ResolvedDeps): RequestHandler {
     );
     const body: CopyReportAnswer = { serial: result.serial, status: result.status };
     res.json(body);
+  };
+}
+
+/** POST /v1/kiosk/issuances/:issuanceId/copies/:serial/replacement: a new serial for a spoiled copy. */
+export function replaceIssuanceCopy(deps: ResolvedDeps): RequestHandler {
+  return async (req, res) => {
+    const params = parseBody(CopyParams, req.params);
+    parseBody(ReplacementRequest, req.body ?? {});
+    const result = await replaceSpoiledCopy(deps, terminalOf(res), params.issuanceId, params.serial);
+    if (!result.ok) throw new HttpError(result.code, result.message);
+    requestLogger(res)?.info(
+      {
+        event: 'issuance.copy_replaced',
+        issuanceId: params.issuanceId,
+        replaces: params.serial,
+        replayed: result.replayed,
+      },
+      'spoiled copy replaced',
+    );
+    res
+      .status(result.replayed ? 200 : 201)
+      .type('application/json')
+      .send(result.body);
   };
 }
