@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { createApp } from './api/app';
 import { runMigrations } from './db/migrate';
 import { openPgliteDatabase } from './db/pglite';
+import type { Database } from './db/database';
 import { loadDocumentSigningKey } from './issuance/document-signing';
 import { parseCardManagementKey } from './pinreset/card-management-key';
 import { loadTrustStore } from './pki/trust-store';
@@ -32,6 +33,8 @@ export interface GatewayOptions {
 
 export interface RunningGateway {
   url: string;
+  /** The open database (for operations tooling and tests that check what HQ recorded). */
+  db: Database;
   close(): Promise<void>;
 }
 
@@ -76,6 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   );
   return {
     url,
+    db,
     async close() {
       await closeServer(server);
       await db.close();

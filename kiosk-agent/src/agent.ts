@@ -14,6 +14,9 @@ import { Kiosk } from './flows/kiosk';
 import { HqClient } from './hq/client';
 import { createLogger } from './logging';
 import { SimulatedPrinter } from './printer/simulated';
+import { StatusUplink } from './hq/status-uplink';
+import { openJournalAndRecover } from './journal/startup';
+import { StaffCodeCheck } from './staff/staff-code';
 import { checkDocumentFont } from './render/glyph-check';
 import { prepareRenderer, renderDocument } from './render/juminhyo';
 import { createHttpApp } from './server/http';
@@ -35,6 +38,8 @@ export function kioskPaths(dataDir: string) {
   return {
     terminal: path.join(dataDir, 'kiosk', 'terminal.json'),
     documentKey: path.join(dataDir, 'kiosk', 'hq-document-signing.pub'),
+    staffCode: path.join(dataDir, 'kiosk', 'staff.json'),
+    journal: path.join(dataDir, 'kiosk', 'journal'),
     cards: path.join(dataDir, 'cards'),
   };
 }
@@ -57,7 +62,14 @@ export async function startAgent(
   const reader = new EmulatorReader('Virtual JPKI reader');
   const printer = new SimulatedPrinter(options.outputDir);
   const hq = new HqClient({ baseUrl: options.hqUrl, credentials });
+  const journal = await openJournalAndRecover(paths.journal, hq, logger);
+  const staffCode = await StaffCodeCheck.load(paths.staffCode).catch((error: unknown) => {
+    logger.warn({ event: 'staff.code.missing', err: (error as Error).message }, 'staff mode disabled');
+    return undefined;
+  });
   const flow = new Kiosk({
+    journal,
+    staffCode,
     reader,
     printer,
     hq,
@@ -67,6 +79,26 @@ export async function startAgent(
     inactivity: options.inactivity,
   });
   const devices = new DeviceStatusMonitor(reader, printer);
+  const uplink = new StatusUplink(
+    hq,
+    () => {
+      const status = printer.status();
+      return {
+        reader: reader.cardPresent ? 'cardPresent' : 'ready',
+        printer: status.state,
+        jamWhere: status.state === 'jam' ? status.where : null,
+        paperLow: 'warnings' in status && (status.warnings ?? []).includes('paperLow'),
+        outOfService: flow.outOfService,
+      };
+    },
+    logger,
+  );
+  const stopUplink = [
+    reader.onEvent(() => uplink.update()),
+    printer.onStatus(() => uplink.update()),
+    flow.onState(() => uplink.update()),
+  ];
+  uplink.update();
   const deck = new VirtualCardDeck(paths.cards, reader);
 
   const uiToken = randomBytes(24).toString('base64url');
@@ -89,8 +121,11 @@ export async function startAgent(
     url,
     async close() {
       await flow.close();
+      for (const stop of stopUplink) stop();
+      uplink.close();
       devices.close();
       await reader.close();
+      await journal.close();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });

@@ -7,6 +7,7 @@ import { EmulatorReader } from 'kiosk-agent/card/emulator-reader';
 import { VirtualJpkiCard } from 'kiosk-agent/card/emulator/virtual-card';
 import { loadProfile, persistToFile } from 'kiosk-agent/card/emulator/profile-store';
 import type { CardProfile } from 'kiosk-agent/card/emulator/profile';
+import { openJournal } from 'kiosk-agent/journal/index';
 import { Kiosk } from 'kiosk-agent/flows/kiosk';
 import { HqClient } from 'kiosk-agent/hq/client';
 import { SimulatedPrinter } from 'kiosk-agent/printer/simulated';
@@ -31,7 +32,9 @@ export async function startKioskHarness() {
   };
   const emulator = new EmulatorReader('harness reader');
   const reader = new FaultyReader(emulator);
+  const journal = await openJournal(path.join(root, 'journal'));
   const kiosk = new Kiosk({
+    journal,
     reader,
     printer: new SimulatedPrinter(path.join(root, 'output')),
     hq: new HqClient({ baseUrl: gateway.url, credentials, retries: 0 }),
@@ -77,6 +80,7 @@ export async function startKioskHarness() {
     },
     async close() {
       await kiosk.close();
+      await journal.close();
       await gateway.close();
       await rm(root, { recursive: true, force: true });
     },

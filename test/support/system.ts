@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { startGateway } from 'hq-gateway/server';
+import type { Database } from 'hq-gateway/db/database';
 import { startAgent } from 'kiosk-agent/agent';
 import { defaultAgentOptions } from 'kiosk-agent/config/options';
 import { ensureDemoData } from '../../deploy/src/local/seed';
@@ -12,6 +13,8 @@ export interface TestSystem {
   outputDir: string;
   hqUrl: string;
   kioskUrl: string;
+  /** HQ's database, to check what HQ recorded (copies, audit). */
+  hqDb: Database;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function startTestSystem(
     outputDir,
     hqUrl: hq.url,
     kioskUrl: agent.url,
+    hqDb: hq.db,
     async close() {
       await agent.close();
       await hq.close();

@@ -16,7 +16,7 @@
  *
  * Run directly: `tsx deploy/src/local/seed.ts [--data ./data] [--reset-cards]`.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, scryptSync } from 'node:crypto';
 import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -68,9 +68,13 @@ export const DEMO_TERMINAL_ID = 'T-DEMO-0001';
 /**
  * What the marker records. A folder seeded by an older seed (no version, or a lower one) lacks what the code
  * now needs — version 2 added the card-management key, managementKey in every profile and the signature
- * certificates in the cards table — so it is seeded again from scratch, like an interrupted run.
+ * certificates in the cards table, version 3 the staff code — so it is seeded again from scratch, like an
+ * interrupted run.
  */
-export const SEED_VERSION = 2;
+export const SEED_VERSION = 3;
+
+/** The store staff's code on the demo kiosk (staff mode: long-press the top-left corner). */
+export const DEMO_STAFF_CODE = '135790';
 
 /** Every path the seed writes, relative to the data folder. */
 export function demoPaths(dataDir: string) {
@@ -87,6 +91,7 @@ export function demoPaths(dataDir: string) {
     cardManagementKey: hq.cardManagementKey,
     documentPublicKey: path.join(dataDir, 'hq', 'document-signing.pub'),
     terminal: path.join(dataDir, 'kiosk', 'terminal.json'),
+    staff: path.join(dataDir, 'kiosk', 'staff.json'),
     kioskDocumentPublicKey: path.join(dataDir, 'kiosk', 'hq-document-signing.pub'),
     cards: path.join(dataDir, 'cards'),
     card: (id: string) => path.join(dataDir, 'cards', `${id}.json`),
@@ -154,6 +159,7 @@ export async function ensureDemoData(dataDir: string): Promise<{ created: boolea
   await writeFile(paths.documentPublicKey, documentKey.publicKeyPem);
   await writeFile(paths.kioskDocumentPublicKey, documentKey.publicKeyPem);
   await writeSecret(paths.terminal, `${JSON.stringify({ terminalId: DEMO_TERMINAL_ID, token }, null, 2)}\n`);
+  await writeSecret(paths.staff, `${JSON.stringify(staffCodeRecord(DEMO_STAFF_CODE), null, 2)}\n`);
 
   for (const card of pki.cards) {
     const managementKey = diversifyCardKey(masterKey, card.demo.cardSerial);
@@ -311,6 +317,12 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Staff codes are kept salted and hashed (scrypt): the file on the kiosk never holds the code itself. */
+function staffCodeRecord(code: string): { salt: string; scrypt: string } {
+  const salt = randomBytes(16);
+  return { salt: salt.toString('base64'), scrypt: scryptSync(code, salt, 32).toString('base64') };
 }
 
 /** The version the marker records: 1 for a marker without one (the first seed), null without a marker. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { type Router } from 'express';
 import type { SimulatedPrinter } from '../printer/simulated';
+import { PrinterClearRequest, PrinterFaultRequest } from '../printer/faults';
 import type { VirtualCardDeck } from './virtual-cards';
 import { devPanelHtml } from './panel-html';
 
@@ -30,6 +31,32 @@ export function devRoutes(deps: {
       return;
     }
     res.json({ inserted: card });
+  });
+  // Printer faults for demos and tests: a jam at page N, paper out, cover open, offline; then "staff" clear.
+  router.get('/printer', (_req, res) => {
+    res.json({ status: deps.printer.status(), paper: deps.printer.paper });
+  });
+  router.post('/printer/faults', express.json({ limit: '2kb' }), (req, res) => {
+    const parsed = PrinterFaultRequest.safeParse(req.body);
+    if (!parsed.success) {
+      res
+        .status(400)
+        .json({ error: { code: 'BAD_REQUEST', message: parsed.error.issues[0]?.message ?? 'bad body' } });
+      return;
+    }
+    deps.printer.injectFaultRequest(parsed.data);
+    res.json({ injected: parsed.data, status: deps.printer.status() });
+  });
+  router.post('/printer/clear', express.json({ limit: '2kb' }), (req, res) => {
+    const parsed = PrinterClearRequest.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      res
+        .status(400)
+        .json({ error: { code: 'BAD_REQUEST', message: parsed.error.issues[0]?.message ?? 'bad body' } });
+      return;
+    }
+    deps.printer.clearFault(parsed.data);
+    res.json({ status: deps.printer.status() });
   });
   router.get('/prints', async (_req, res) => {
     const prints = await deps.printer.listPrints();

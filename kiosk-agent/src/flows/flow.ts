@@ -4,6 +4,7 @@ import { asKioskError } from '../errors';
 import type { ErrorInfo } from '../protocol/errors';
 import type { Intent } from '../protocol/intents';
 import type { ScreenController } from './screen';
+import type { PrintJobHooks } from './print-job';
 
 /** What every customer flow may use: the screen, the reader, logs, and the way back to idle. */
 export interface FlowContext {
@@ -12,6 +13,8 @@ export interface FlowContext {
   logger: Logger;
   /** Ends the transaction: wipes it and shows idle with an optional message. */
   finish(notice: ErrorInfo | null): void;
+  /** A printer fault during a job: call store staff, then wait until they resume it. */
+  staff: PrintJobHooks;
 }
 
 /** One customer transaction (issuance, PIN reset): started from the service menu, ended by finish(). */

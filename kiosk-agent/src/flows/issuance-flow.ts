@@ -17,6 +17,10 @@ export class IssuanceFlow implements CustomerFlow {
   private card: JpkiCard | undefined;
   private userAuthCertificate: Uint8Array | undefined;
   private auth: AuthenticatedSession | undefined;
+  private feePerCopyYen = 0;
+  private copies = 1;
+  /** A job is at the printer (possibly paused for staff): the card is no longer needed and cancel waits. */
+  private printing = false;
   private readonly generation: number;
 
   constructor(
@@ -33,8 +37,7 @@ export class IssuanceFlow implements CustomerFlow {
   }
 
   cancellable(): boolean {
-    const screen = this.ctx.screen.screen;
-    return screen !== 'authenticating' && screen !== 'printing';
+    return !this.printing && this.ctx.screen.screen !== 'authenticating';
   }
 
   async handle(intent: Intent): Promise<void> {
@@ -43,6 +46,10 @@ export class IssuanceFlow implements CustomerFlow {
       case 'submitPin':
         screen.expect('pin');
         return screen.exclusive(() => this.submitPin(intent.pin));
+      case 'setCopies':
+        screen.expect('confirm');
+        this.copies = intent.copies;
+        return this.showConfirm();
       case 'confirm':
         screen.expect('confirm');
         return screen.exclusive(() => this.print());
@@ -58,7 +65,7 @@ export class IssuanceFlow implements CustomerFlow {
       return;
     }
     if (screen === 'takeCardAndCertificate') return this.ctx.finish(null);
-    if (screen === 'printing') return; // the job finishes; the card is no longer needed
+    if (this.printing) return; // the job finishes; the card is no longer needed
     this.ctx.logger.info({ event: 'card.removed', screen }, 'card removed during a transaction');
     this.ctx.finish({ code: event.type === 'empty' ? 'CARD_REMOVED' : 'READER_UNAVAILABLE', action: 'user' });
   }
@@ -105,18 +112,12 @@ export class IssuanceFlow implements CustomerFlow {
       const auth = await authenticate(this.card, this.userAuthCertificate, pin, this.deps.hq);
       if (!this.current()) return;
       this.auth = auth;
-      const feeYen = auth.session.offer.find((o) => o.certificate === this.certificate)?.feeYen ?? 0;
+      this.feePerCopyYen = auth.session.offer.find((o) => o.certificate === this.certificate)?.feeYen ?? 0;
       this.ctx.logger.info(
         { event: 'session.opened', sessionId: auth.session.sessionId },
         'HQ session opened',
       );
-      this.ctx.screen.showWhenDone({
-        screen: 'confirm',
-        certificate: this.certificate,
-        copies: 1,
-        feeYen,
-        municipality: auth.session.municipality.name,
-      });
+      this.showConfirm();
     } catch (error) {
       if (!this.current()) return;
       const failure = asKioskError(error);
@@ -140,17 +141,45 @@ export class IssuanceFlow implements CustomerFlow {
     }
   }
 
+  private showConfirm(): void {
+    const auth = this.auth;
+    if (!auth) return;
+    this.ctx.screen.showWhenDone({
+      screen: 'confirm',
+      certificate: this.certificate,
+      copies: this.copies,
+      feeYen: this.feePerCopyYen * this.copies,
+      municipality: auth.session.municipality.name,
+    });
+  }
+
+  private showPrinting(): void {
+    this.ctx.screen.show({ screen: 'printing', certificate: this.certificate, page: 0, pages: 1 });
+  }
+
   private async print(): Promise<void> {
     const auth = this.auth;
     if (!auth) throw new KioskError('INVALID_STATE', 'not authenticated');
-    this.ctx.screen.show({ screen: 'printing', certificate: this.certificate, page: 0, pages: 1 });
+    this.printing = true;
+    this.showPrinting();
     const unsubscribe = this.deps.printer.onStatus((status) => {
       if (status.state === 'printing' && this.current() && this.ctx.screen.screen === 'printing') {
         this.ctx.screen.patch({ page: status.page, pages: status.pages });
       }
     });
     try {
-      const job = await issueAndPrint(this.deps, auth, { copies: 1 });
+      const job = await issueAndPrint(
+        this.deps,
+        auth,
+        { copies: this.copies },
+        {
+          onFault: (fault) => this.ctx.staff.onFault(fault),
+          waitForStaff: async () => {
+            await this.ctx.staff.waitForStaff();
+            if (this.current()) this.showPrinting();
+          },
+        },
+      );
       this.ctx.logger.info({
         event: 'issuance.printed',
         issuanceId: job.issuanceId,
@@ -167,6 +196,7 @@ export class IssuanceFlow implements CustomerFlow {
     } catch (error) {
       if (this.current()) failFlow(this.ctx, error);
     } finally {
+      this.printing = false;
       unsubscribe();
     }
   }

@@ -10,6 +10,7 @@ import { KioskError } from '../errors';
 import { HqClient } from '../hq/client';
 import { SimulatedPrinter } from '../printer/simulated';
 import type { ScreenState } from '../protocol/state';
+import { openJournal } from '../journal/index';
 import { Kiosk } from './kiosk';
 
 const flows: Kiosk[] = [];
@@ -27,7 +28,9 @@ async function setup(inactivity = { idleMs: 60_000, warningMs: 20_000 }) {
     retries: 0,
     timeoutMs: 2000,
   });
+  const journal = await openJournal(await mkdtemp(path.join(os.tmpdir(), 'flow-journal-')));
   const flow = new Kiosk({
+    journal,
     reader,
     printer,
     hq,

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
+import { isFault, type Printer, type PrinterFault } from '../printer/printer';
+import type { StaffCodeCheck } from '../staff/staff-code';
 import type { CardReader, ReaderEvent } from '../card/reader';
 import { KioskError } from '../errors';
 import type { ErrorInfo } from '../protocol/errors';
 import type { Intent } from '../protocol/intents';
-import type { ScreenState } from '../protocol/state';
+import type { ScreenState, StaffCallReason } from '../protocol/state';
+import type { StaffAction } from '../protocol/intents';
 import type { InactivityTiming } from './inactivity';
 import type { CustomerFlow, FlowContext } from './flow';
 import { IssuanceFlow } from './issuance-flow';
@@ -13,8 +16,25 @@ import { ScreenController } from './screen';
 
 export interface KioskDeps extends PrintJobDeps {
   reader: CardReader;
+  printer: Printer & { refillPaper?: () => void };
   logger: Logger;
   inactivity: InactivityTiming;
+  /** Store staff's code; without it staff mode cannot be entered. */
+  staffCode?: StaffCodeCheck;
+}
+
+/** Screens from which store staff may enter staff mode (never in the middle of a customer's step). */
+const STAFF_ENTRY = new Set<ScreenState['screen']>(['idle', 'outOfService', 'callStaff']);
+
+function callReason(fault: PrinterFault | undefined): StaffCallReason {
+  switch (fault?.state) {
+    case 'jam':
+    case 'paperOut':
+    case 'coverOpen':
+      return fault.state;
+    default:
+      return 'offline';
+  }
 }
 
 /**
@@ -26,22 +46,42 @@ export class Kiosk {
   private readonly ctx: FlowContext;
   private active: CustomerFlow | undefined;
   private readonly unsubscribeReader: () => void;
+  private outOfServiceFlag = false;
+  /** A print job waiting for staff to clear a printer fault. */
+  private paused: { reason: StaffCallReason; resume: () => void } | undefined;
+  /** Set while staff mode is open: the last action, for feedback. */
+  private staffMode: { lastAction: Exclude<StaffAction, 'exit'> | null } | undefined;
 
   constructor(private readonly deps: KioskDeps) {
     this.screen = new ScreenController(deps.inactivity, () =>
-      this.finish({ code: 'INACTIVITY_TIMEOUT', action: 'automatic' }),
+      // Staff who walk away leave staff mode, never a paused customer job.
+      this.staffMode
+        ? this.exitStaffMode()
+        : this.finish({ code: 'INACTIVITY_TIMEOUT', action: 'automatic' }),
     );
     this.ctx = {
       screen: this.screen,
       reader: deps.reader,
       logger: deps.logger,
       finish: (notice) => this.finish(notice),
+      staff: {
+        onFault: (fault) => this.pauseForStaff(fault),
+        waitForStaff: () =>
+          new Promise<void>((resolve) => {
+            if (this.paused) this.paused.resume = resolve;
+            else resolve();
+          }),
+      },
     };
     this.unsubscribeReader = deps.reader.onEvent((event) => this.onReaderEvent(event));
   }
 
   get state(): ScreenState {
     return this.screen.state;
+  }
+
+  get outOfService(): boolean {
+    return this.outOfServiceFlag;
   }
 
   onState(listener: (state: ScreenState) => void): () => void {
@@ -56,9 +96,20 @@ export class Kiosk {
       case 'stillHere':
         return;
       case 'cancel':
+        if (this.staffMode || this.screen.screen === 'staffLogin') return this.exitStaffMode();
         if (this.active && !this.active.cancellable()) throw new KioskError('INVALID_STATE', 'not now');
         return this.finish(null);
+      case 'enterStaffMode':
+        if (!STAFF_ENTRY.has(this.screen.screen) || !this.deps.staffCode)
+          throw new KioskError('INVALID_STATE');
+        return this.screen.show({ screen: 'staffLogin' });
+      case 'staffLogin':
+        return this.staffLogin(intent.code);
+      case 'staffAction':
+        if (!this.staffMode || this.screen.screen !== 'staffMenu') throw new KioskError('INVALID_STATE');
+        return this.staffAction(intent.action);
       case 'start':
+        if (this.outOfServiceFlag) throw new KioskError('OUT_OF_SERVICE');
         this.screen.expect('idle');
         return this.screen.show({ screen: 'serviceMenu', services: ['juminhyo', 'pinReset'] });
       case 'selectCertificate':
@@ -95,7 +146,94 @@ export class Kiosk {
     this.screen.newGeneration();
     const flow = this.active;
     this.active = undefined;
+    this.paused = undefined;
     void flow?.wipe();
-    this.screen.show({ screen: 'idle' }, notice);
+    this.showRest(notice);
+  }
+
+  /** The screen between customers: idle, or "out of service" when staff took the kiosk out. */
+  private showRest(notice: ErrorInfo | null = null): void {
+    this.screen.show(this.outOfServiceFlag ? { screen: 'outOfService' } : { screen: 'idle' }, notice);
+  }
+
+  private pauseForStaff(fault: PrinterFault | undefined): void {
+    const reason = callReason(fault);
+    this.deps.logger.warn({ event: 'job.paused', reason }, 'print job paused: call staff');
+    this.paused = { reason, resume: () => undefined };
+    if (!this.staffMode) this.screen.show({ screen: 'callStaff', reason });
+  }
+
+  private staffLogin(code: string): void {
+    if (this.screen.screen !== 'staffLogin') throw new KioskError('INVALID_STATE');
+    if (!this.deps.staffCode?.matches(code)) {
+      this.deps.logger.warn({ event: 'staff.login.refused' }, 'wrong staff code');
+      return this.screen.show({ screen: 'staffLogin' }, { code: 'STAFF_CODE_WRONG', action: 'staff' });
+    }
+    this.deps.logger.info({ event: 'staff.login' }, 'staff mode');
+    this.staffMode = { lastAction: null };
+    this.showStaffMenu();
+  }
+
+  private showStaffMenu(notice: ErrorInfo | null = null): void {
+    const status = this.deps.printer.status();
+    const warnings = 'warnings' in status ? (status.warnings ?? []) : [];
+    this.screen.show(
+      {
+        screen: 'staffMenu',
+        printer: {
+          state: status.state,
+          jamWhere: status.state === 'jam' ? status.where : null,
+          paperLow: warnings.includes('paperLow'),
+        },
+        jobPaused: this.paused !== undefined,
+        outOfService: this.outOfServiceFlag,
+        lastAction: this.staffMode?.lastAction ?? null,
+      },
+      notice,
+    );
+  }
+
+  private async staffAction(action: StaffAction): Promise<void> {
+    const staff = this.staffMode;
+    if (!staff) return;
+    this.deps.logger.info({ event: 'staff.action', action }, 'staff action');
+    if (action === 'exit') return this.exitStaffMode();
+    staff.lastAction = action;
+    const printer = this.deps.printer;
+    switch (action) {
+      case 'resume': {
+        const status = await printer.refresh();
+        if (isFault(status)) return this.showStaffMenu({ code: 'PRINTER_FAILED', action: 'staff' });
+        const paused = this.paused;
+        if (!paused) return this.showStaffMenu();
+        // The paused job prints the spoiled copy again (new serial) and shows the customer its progress.
+        this.paused = undefined;
+        this.staffMode = undefined;
+        paused.resume();
+        return;
+      }
+      case 'refillPaper':
+        printer.refillPaper?.();
+        await printer.refresh();
+        return this.showStaffMenu();
+      case 'testPage':
+        try {
+          await printer.printTestPage();
+          return this.showStaffMenu();
+        } catch {
+          return this.showStaffMenu({ code: 'PRINTER_FAILED', action: 'staff' });
+        }
+      case 'outOfService':
+      case 'inService':
+        this.outOfServiceFlag = action === 'outOfService';
+        return this.showStaffMenu();
+    }
+  }
+
+  private exitStaffMode(): void {
+    this.staffMode = undefined;
+    if (this.paused) return this.screen.show({ screen: 'callStaff', reason: this.paused.reason });
+    if (this.active) return; // a customer step is under way; its own screen comes back with it
+    this.showRest();
   }
 }

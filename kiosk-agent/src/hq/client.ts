@@ -7,7 +7,9 @@ import {
   KioskPinResetResponse,
   PinResetOutcomeResponse,
   PinResetTokenResponse,
+  ReplacementResponse,
   SessionResponse,
+  StatusReportResponse,
   TERMINAL_ID_HEADER,
   type ChallengePurpose,
   type CopyReportRequest,
@@ -16,6 +18,7 @@ import {
   type KioskPinResetRequest,
   type PinResetOutcomeRequest,
   type PinResetTokenRequest,
+  type StatusReport,
 } from 'hq-gateway/api/schemas';
 import { KioskError } from '../errors';
 import type { ErrorCode } from '../protocol/errors';
@@ -104,6 +107,16 @@ export class HqClient {
   reportCopy(issuanceId: string, serial: string, body: CopyReportRequest) {
     const path = `/v1/kiosk/issuances/${encodeURIComponent(issuanceId)}/copies/${encodeURIComponent(serial)}`;
     return this.post(path, body, CopyReportResponse, this.retries);
+  }
+
+  /** A new serial for a copy reported spoiled (HQ voids the old one); idempotent per spoiled serial. */
+  replaceCopy(issuanceId: string, serial: string) {
+    const path = `/v1/kiosk/issuances/${encodeURIComponent(issuanceId)}/copies/${encodeURIComponent(serial)}/replacement`;
+    return this.post(path, {}, ReplacementResponse, this.retries);
+  }
+
+  reportStatus(report: StatusReport) {
+    return this.post('/v1/kiosk/status', report, StatusReportResponse, 0);
   }
 
   /** Claims the card's reservation for this terminal (not retried: the challenge is single use). */

@@ -23,6 +23,8 @@ export const Intent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start') }),
   z.object({ type: z.literal('selectCertificate'), certificate: CertificateType }),
   z.object({ type: z.literal('submitPin'), pin: UserAuthPin }),
+  /** Number of copies on the confirm screen. */
+  z.object({ type: z.literal('setCopies'), copies: z.number().int().min(1).max(10) }),
   z.object({ type: z.literal('confirm') }),
   z.object({ type: z.literal('cancel') }),
   z.object({ type: z.literal('stillHere') }),

@@ -1,0 +1,37 @@
+import type { Logger } from 'pino';
+import type { HqClient } from '../hq/client';
+import { openJournal, recoverJob, type Journal } from './index';
+
+/**
+ * Opens the job journal at agent start and settles what a crash left open. The customer of such a job is
+ * gone, so nothing is reprinted (their certificate would wait in the tray for the next person): copies in
+ * the printer are reported spoiled (HQ voids them), printed ones printed, and missing paid copies refunded.
+ */
+export async function openJournalAndRecover(dir: string, hq: HqClient, logger: Logger): Promise<Journal> {
+  const journal = await openJournal(dir);
+  await journal.compact();
+  for (const job of journal.openJobs()) {
+    try {
+      await recoverJob(
+        journal,
+        job.jobId,
+        {
+          reportCopy: async (issuanceId, serial, status) => {
+            await hq.reportCopy(issuanceId, serial, { status });
+          },
+          prepareCopy: () => Promise.reject(new Error('no reprint after a restart')),
+          refund: async (_job, amountYen) => {
+            // No payment device yet; the refund is recorded so that the job can close.
+            logger.warn({ event: 'job.refund', jobId: job.jobId, amountYen }, 'refund after restart');
+          },
+        },
+        { canReprint: false },
+      );
+      logger.info({ event: 'job.recovered', jobId: job.jobId }, 'open print job settled after a restart');
+    } catch (error) {
+      // HQ unreachable: the job stays open in the journal and is settled at the next start.
+      logger.error({ event: 'job.recovery.failed', jobId: job.jobId, err: (error as Error).message });
+    }
+  }
+  return journal;
+}

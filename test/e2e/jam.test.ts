@@ -1,0 +1,98 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_STAFF_CODE } from '../../deploy/src/local/seed';
+import { launchChromium } from '../support/browser';
+import { devApi } from '../support/dev-api';
+import { startTestSystem, type TestSystem } from '../support/system';
+
+let system: TestSystem;
+let browser: Browser;
+
+beforeAll(async () => {
+  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await system?.close();
+});
+
+const screen = (page: Page, name: string) => page.locator(`[data-screen="${name}"]`);
+const devPost = (path: string, body: unknown) =>
+  fetch(`${system.kioskUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+describe('a paper jam during a 2-copy job, cleared by store staff', () => {
+  it('prints exactly two valid copies; the jammed one is void at HQ and reprinted under a new serial', async () => {
+    const dev = devApi(system.kioskUrl);
+    const taro = (await dev.cards()).find((c) => c.id === 'demo-taro')!;
+    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(system.kioskUrl);
+    await page.getByTestId('start').click();
+    await page.getByTestId('certificate-juminhyo').click();
+    await dev.insert('demo-taro');
+    await screen(page, 'pin').waitFor();
+    for (const digit of taro.pins.userAuth) await page.getByTestId(`keypad-${digit}`).click();
+    await page.getByTestId('pin-submit').click();
+    await screen(page, 'confirm').waitFor();
+    await page.getByTestId('copies-plus').click();
+    await expect.poll(() => page.getByTestId('fee').textContent()).toMatch(/600/);
+
+    // The printer jams on the first page it prints.
+    expect((await devPost('/dev/printer/faults', { kind: 'jam', atPage: 1, where: 'fuser' })).status).toBe(
+      200,
+    );
+    await page.getByTestId('confirm').click();
+
+    // The customer is asked to call staff; nothing personal is on the screen.
+    await screen(page, 'callStaff').waitFor();
+    const text = (await page.locator('body').innerText()).replace(/\s+/g, '');
+    for (const personal of ['山田', '太郎', 'ヤマダ', '葵市本町']) expect(text).not.toContain(personal);
+    expect(await dev.prints()).toHaveLength(0);
+
+    // Staff: long press the corner, the staff code, see where the jam is.
+    await page.getByTestId('staff-entry').click({ delay: 3100 });
+    await screen(page, 'staffLogin').waitFor();
+    for (const digit of DEMO_STAFF_CODE) await page.getByTestId(`keypad-${digit}`).click();
+    await page.getByTestId('staff-code-submit').click();
+    await screen(page, 'staffMenu').waitFor();
+    expect(await page.getByTestId('jam-drawing').getAttribute('data-where')).toBe('fuser');
+
+    // Resume while the paper is still stuck: refused, the job keeps waiting.
+    await page.getByTestId('staff-action-resume').click();
+    await page.locator('[data-testid="notice"][data-code="PRINTER_FAILED"]').waitFor();
+
+    // Staff pull the paper out (the simulated printer's "cleared"), then resume.
+    expect((await devPost('/dev/printer/clear', {})).status).toBe(200);
+    await page.getByTestId('staff-action-resume').click();
+    await screen(page, 'takeCardAndCertificate').waitFor({ timeout: 30_000 });
+
+    // Exactly two pages came out, under two different serials, neither of them the voided one.
+    const prints = await dev.prints();
+    expect(prints).toHaveLength(2);
+    const copies = await system.hqDb.query<{ serial: string; status: string; copy_index: number }>(
+      'SELECT serial, status, copy_index FROM issuance_copies ORDER BY copy_index, status',
+    );
+    const printed = copies.filter((c) => c.status === 'printed');
+    const spoiled = copies.filter((c) => c.status === 'spoiled');
+    expect(printed.map((c) => c.copy_index).sort()).toEqual([1, 2]);
+    expect(spoiled).toHaveLength(1);
+    expect(copies).toHaveLength(3);
+    for (const serial of printed.map((c) => c.serial)) {
+      expect(prints.some((p) => p.file.includes(serial))).toBe(true);
+    }
+    expect(prints.some((p) => p.file.includes(spoiled[0]!.serial))).toBe(false);
+
+    // HQ was told about the jam through the status uplink.
+    const history = await system.hqDb.query<{ fields: unknown }>(
+      "SELECT fields FROM status_events WHERE kind = 'change' ORDER BY id",
+    );
+    expect(history.some((row) => JSON.stringify(row.fields).includes('"jam"'))).toBe(true);
+
+    await dev.remove();
+    await screen(page, 'idle').waitFor();
+    await page.close();
+  });
+});
