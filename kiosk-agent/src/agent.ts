@@ -14,6 +14,7 @@ import { Kiosk } from './flows/kiosk';
 import { HqClient } from './hq/client';
 import { createLogger } from './logging';
 import { SimulatedPrinter } from './printer/simulated';
+import { IppPrinter } from './printer/ipp';
 import { StatusUplink } from './hq/status-uplink';
 import { openJournalAndRecover } from './journal/startup';
 import { StaffCodeCheck } from './staff/staff-code';
@@ -39,6 +40,7 @@ export function kioskPaths(dataDir: string) {
     terminal: path.join(dataDir, 'kiosk', 'terminal.json'),
     documentKey: path.join(dataDir, 'kiosk', 'hq-document-signing.pub'),
     staffCode: path.join(dataDir, 'kiosk', 'staff.json'),
+    devStaffCode: path.join(dataDir, 'dev', 'staff-code'),
     journal: path.join(dataDir, 'kiosk', 'journal'),
     cards: path.join(dataDir, 'cards'),
   };
@@ -60,7 +62,12 @@ export async function startAgent(
   await prepareRenderer(PRINT_DPI);
 
   const reader = new EmulatorReader('Virtual JPKI reader');
-  const printer = new SimulatedPrinter(options.outputDir);
+  const simulatedPrinter =
+    options.printer === 'simulated' ? new SimulatedPrinter(options.outputDir) : undefined;
+  const ippPrinter = options.printer === 'simulated' ? undefined : new IppPrinter(options.printer);
+  await ippPrinter?.start();
+  const printer = simulatedPrinter ?? ippPrinter;
+  if (!printer) throw new Error('no printer');
   const hq = new HqClient({ baseUrl: options.hqUrl, credentials });
   const journal = await openJournalAndRecover(paths.journal, hq, logger);
   const staffCode = await StaffCodeCheck.load(paths.staffCode).catch((error: unknown) => {
@@ -104,7 +111,16 @@ export async function startAgent(
   const uiToken = randomBytes(24).toString('base64url');
   const app = createHttpApp({
     ui: await uiRoutes(options.uiDist, uiToken),
-    dev: devRoutes({ deck, printer, outputDir: options.outputDir }),
+    dev: devRoutes({
+      deck,
+      printer: simulatedPrinter,
+      outputDir: options.outputDir,
+      // The demo staff code in clear, like the virtual cards' PINs: simulation data only.
+      staffCode: await readFile(paths.devStaffCode, 'utf8').then(
+        (code) => code.trim(),
+        () => undefined,
+      ),
+    }),
     logger,
   });
   const server = createServer(app);
@@ -125,6 +141,7 @@ export async function startAgent(
       uplink.close();
       devices.close();
       await reader.close();
+      await ippPrinter?.close();
       await journal.close();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());

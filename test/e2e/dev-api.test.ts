@@ -30,6 +30,8 @@ describe('the developer API (simulation mode)', () => {
     expect(sakura.pins.signature).toBeNull(); // under 15: no signature certificate
     expect(cards.find((c) => c.id === 'demo-kenichi')!.locked.userAuth).toBe(true);
     expect(cards.every((c) => /^[0-9]{4}$/.test(c.pins.userAuth))).toBe(true);
+    const raw = (await (await fetch(`${system.kioskUrl}/dev/cards`)).json()) as { staffCode: string };
+    expect(raw.staffCode).toMatch(/^[0-9]{6,8}$/);
   });
 
   it('refuses unknown cards and path tricks with clear codes', async () => {

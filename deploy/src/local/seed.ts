@@ -92,6 +92,8 @@ export function demoPaths(dataDir: string) {
     documentPublicKey: path.join(dataDir, 'hq', 'document-signing.pub'),
     terminal: path.join(dataDir, 'kiosk', 'terminal.json'),
     staff: path.join(dataDir, 'kiosk', 'staff.json'),
+    /** The demo staff code in clear for the developer panel, like the virtual cards' PINs. */
+    devStaffCode: path.join(dataDir, 'dev', 'staff-code'),
     kioskDocumentPublicKey: path.join(dataDir, 'kiosk', 'hq-document-signing.pub'),
     cards: path.join(dataDir, 'cards'),
     card: (id: string) => path.join(dataDir, 'cards', `${id}.json`),
@@ -160,6 +162,8 @@ export async function ensureDemoData(dataDir: string): Promise<{ created: boolea
   await writeFile(paths.kioskDocumentPublicKey, documentKey.publicKeyPem);
   await writeSecret(paths.terminal, `${JSON.stringify({ terminalId: DEMO_TERMINAL_ID, token }, null, 2)}\n`);
   await writeSecret(paths.staff, `${JSON.stringify(staffCodeRecord(DEMO_STAFF_CODE), null, 2)}\n`);
+  await mkdir(path.dirname(paths.devStaffCode), { recursive: true });
+  await writeFile(paths.devStaffCode, `${DEMO_STAFF_CODE}\n`);
 
   for (const card of pki.cards) {
     const managementKey = diversifyCardKey(masterKey, card.demo.cardSerial);

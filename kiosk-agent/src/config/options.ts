@@ -13,7 +13,8 @@ export const AgentOptions = z.object({
   hqUrl: z.url(),
   uiDist: z.string(),
   reader: z.enum(['virtual']),
-  printer: z.enum(['simulated']),
+  /** 'simulated' (pages as PNG files in outputDir) or an IPP Everywhere printer URL, e.g. ipp://host:631/ipp/print. */
+  printer: z.union([z.literal('simulated'), z.string().regex(/^ipps?:\/\/[^\s]+$/)]),
   inactivity: z.object({ idleMs: z.number().int().positive(), warningMs: z.number().int().positive() }),
 });
 export type AgentOptions = z.infer<typeof AgentOptions>;

@@ -22,13 +22,25 @@ export const devPanelHtml = `<!doctype html>
 <h2>Demo cards</h2>
 <table><thead><tr><th>id</th><th>holder</th><th>4-digit PIN</th><th>signature PIN</th><th>tries left</th><th></th></tr></thead>
 <tbody id="cards"></tbody></table>
-<p><button id="remove">Remove card</button></p>
+<p><button id="remove">Remove card</button> &nbsp; Store staff code (long-press the kiosk's top-left corner): <code id="staff">—</code></p>
+<h2>Simulated printer</h2>
+<p>Status: <code id="printer">—</code></p>
+<p>
+  <button data-fault='{"kind":"jam","atPage":1,"where":"fuser"}'>Jam at the next page</button>
+  <button data-fault='{"kind":"paperOut"}'>Paper out</button>
+  <button data-fault='{"kind":"coverOpen"}'>Cover open</button>
+  <button data-fault='{"kind":"offline"}'>Offline</button>
+  <button id="clear">Clear (staff fixed it)</button>
+</p>
 <h2>Printed pages</h2>
 <div class="prints" id="prints"></div>
 <script>
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
 async function refresh() {
-  const { cards } = await (await fetch('/dev/cards')).json();
+  const { cards, staffCode } = await (await fetch('/dev/cards')).json();
+  document.getElementById('staff').textContent = staffCode ?? '—';
+  const printer = await (await fetch('/dev/printer')).json();
+  document.getElementById('printer').textContent = JSON.stringify(printer.status) + ' paper ' + printer.paper;
   document.getElementById('cards').innerHTML = cards.map((c) =>
     '<tr class="' + (c.inserted ? 'inserted' : '') + '"><td>' + esc(c.id) + '</td><td>' + esc(c.holder) + '</td>' +
     '<td>' + esc(c.pins.userAuth) + '</td><td>' + esc(c.pins.signature ?? '—') + '</td>' +
@@ -45,6 +57,16 @@ document.getElementById('cards').addEventListener('click', async (e) => {
 });
 document.getElementById('remove').addEventListener('click', async () => {
   await fetch('/dev/cards/remove', { method: 'POST' }); refresh();
+});
+for (const button of document.querySelectorAll('[data-fault]')) {
+  button.addEventListener('click', async () => {
+    await fetch('/dev/printer/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: button.dataset.fault });
+    refresh();
+  });
+}
+document.getElementById('clear').addEventListener('click', async () => {
+  await fetch('/dev/printer/clear', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"refillPaper":true}' });
+  refresh();
 });
 refresh(); setInterval(refresh, 2000);
 </script>

@@ -1,25 +1,35 @@
 import path from 'node:path';
-import express, { type Router } from 'express';
+import express, { type Response, type Router } from 'express';
+import type { z } from 'zod';
 import type { SimulatedPrinter } from '../printer/simulated';
 import { PrinterClearRequest, PrinterFaultRequest } from '../printer/faults';
 import type { VirtualCardDeck } from './virtual-cards';
 import { devPanelHtml } from './panel-html';
 
+export interface DevRouteDeps {
+  deck: VirtualCardDeck;
+  /** Present when the printer is the simulated one (faults, printed pages). */
+  printer: SimulatedPrinter | undefined;
+  outputDir: string;
+  /** The demo staff code, shown to developers (simulation only). */
+  staffCode: string | undefined;
+}
+
+function badRequest(res: Response, error: z.ZodError): void {
+  res.status(400).json({ error: { code: 'BAD_REQUEST', message: error.issues[0]?.message ?? 'bad body' } });
+}
+
 /**
  * The developer panel of the simulation (never mounted with real devices): demo cards with their PINs,
- * insert/remove, printed pages. JSON for tests and demos, plus one HTML page at /dev.
+ * insert/remove, printer faults, printed pages. JSON for tests and demos, plus one HTML page at /dev.
  */
-export function devRoutes(deps: {
-  deck: VirtualCardDeck;
-  printer: SimulatedPrinter;
-  outputDir: string;
-}): Router {
+export function devRoutes(deps: DevRouteDeps): Router {
   const router = express.Router();
   router.get('/', (_req, res) => {
     res.set('cache-control', 'no-store').type('html').send(devPanelHtml);
   });
   router.get('/cards', async (_req, res) => {
-    res.json({ cards: await deps.deck.list() });
+    res.json({ cards: await deps.deck.list(), staffCode: deps.staffCode ?? null });
   });
   router.post('/cards/remove', (_req, res) => {
     res.json({ removed: deps.deck.remove() });
@@ -32,34 +42,27 @@ export function devRoutes(deps: {
     }
     res.json({ inserted: card });
   });
-  // Printer faults for demos and tests: a jam at page N, paper out, cover open, offline; then "staff" clear.
+
+  const printer = deps.printer;
+  if (!printer) return router;
+  // Printer faults: a jam at page N, paper out, cover open, offline; then what staff do at the machine.
   router.get('/printer', (_req, res) => {
-    res.json({ status: deps.printer.status(), paper: deps.printer.paper });
+    res.json({ status: printer.status(), paper: printer.paper });
   });
   router.post('/printer/faults', express.json({ limit: '2kb' }), (req, res) => {
     const parsed = PrinterFaultRequest.safeParse(req.body);
-    if (!parsed.success) {
-      res
-        .status(400)
-        .json({ error: { code: 'BAD_REQUEST', message: parsed.error.issues[0]?.message ?? 'bad body' } });
-      return;
-    }
-    deps.printer.injectFaultRequest(parsed.data);
-    res.json({ injected: parsed.data, status: deps.printer.status() });
+    if (!parsed.success) return badRequest(res, parsed.error);
+    printer.injectFaultRequest(parsed.data);
+    res.json({ injected: parsed.data, status: printer.status() });
   });
   router.post('/printer/clear', express.json({ limit: '2kb' }), (req, res) => {
     const parsed = PrinterClearRequest.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      res
-        .status(400)
-        .json({ error: { code: 'BAD_REQUEST', message: parsed.error.issues[0]?.message ?? 'bad body' } });
-      return;
-    }
-    deps.printer.clearFault(parsed.data);
-    res.json({ status: deps.printer.status() });
+    if (!parsed.success) return badRequest(res, parsed.error);
+    printer.clearFault(parsed.data);
+    res.json({ status: printer.status() });
   });
   router.get('/prints', async (_req, res) => {
-    const prints = await deps.printer.listPrints();
+    const prints = await printer.listPrints();
     res.json({ prints: prints.map((p) => ({ ...p, url: `/dev/prints/${encodeURIComponent(p.file)}` })) });
   });
   router.get('/prints/:file', (req, res) => {
