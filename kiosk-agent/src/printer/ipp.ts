@@ -1,25 +1,21 @@
-import type { IppGroup } from 'ipp';
-import { KioskError } from '../errors';
-import { IppClient, IppError, keywords } from './ipp-client';
-import { ippJobState, ippPrinterCondition, isTerminal, type IppJobState } from './ipp-status';
-import { pngsToPdf, UnsupportedPng } from './png-pdf';
+import { IppClient } from './ipp-client';
+import { ippDocuments, type IppDocumentFormat } from './ipp-documents';
+import { printIppDocument, type IppJobContext } from './ipp-job';
+import { IppPrinterProbe } from './ipp-probe';
 import {
   checkJob,
-  idleStatus,
   isFault,
   PrintInterrupted,
-  printingStatus,
   type Printer,
   type PrinterFault,
   type PrinterStatus,
-  type PrinterWarning,
   type PrintJob,
   type PrintResult,
 } from './printer';
 import { StatusEmitter } from './status-emitter';
 import { testPagePng } from './test-page';
 
-export type IppDocumentFormat = 'application/pdf' | 'image/png';
+export type { IppDocumentFormat } from './ipp-documents';
 
 export interface IppPrinterOptions {
   name?: string;
@@ -53,31 +49,6 @@ export interface IppPrinterOptions {
   testPageDpi?: number;
 }
 
-interface Document {
-  data: Buffer;
-  format: IppDocumentFormat;
-  /** Pages of the print job this document holds. */
-  pages: number;
-  name: string;
-}
-
-/** What a Get-Printer-Attributes poll found, or `undefined` while failures stay under the threshold. */
-type Probe = { status: PrinterStatus; reachable: boolean } | undefined;
-
-const PRINTER_ATTRIBUTES = [
-  'printer-state',
-  'printer-state-reasons',
-  'printer-state-message',
-  'document-format-supported',
-] as const;
-const JOB_ATTRIBUTES = [
-  'job-state',
-  'job-state-reasons',
-  'job-impressions-completed',
-  'job-pages-completed',
-  'job-media-sheets-completed',
-] as const;
-
 /**
  * A printer reached over IPP (IPP Everywhere, e.g. `ipp://printer.local:631/ipp/print`).
  *
@@ -90,25 +61,23 @@ const JOB_ATTRIBUTES = [
  * - Maintenance: IPP cannot clear a jam or refill paper; staff do that at the printer, which then
  *   reports the condition gone. `refresh()` asks at once instead of waiting for the next poll.
  *
- * Call `start()` to begin polling and `close()` to stop.
+ * Call `start()` to begin polling and `close()` to stop. What the printer says is read in ipp-probe.ts, a job
+ * becomes IPP documents in ipp-documents.ts, and each document is sent and followed in ipp-job.ts.
  */
 export class IppPrinter implements Printer {
   readonly name: string;
   private readonly client: IppClient;
+  /** What the printer last said; failures counted by the status poll and a running job together. */
+  private readonly probe: IppPrinterProbe;
   /** Unknown until the printer first answers. */
   private readonly emitter = new StatusEmitter({ state: 'offline' });
   private readonly options: Required<Omit<IppPrinterOptions, 'name' | 'media' | 'userName'>> &
     Pick<IppPrinterOptions, 'media'>;
   private queue: Promise<unknown> = Promise.resolve();
-  private failures = 0;
   private jobActive = false;
   private polling: Promise<PrinterStatus> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
-  private formats: string[] | undefined;
-  private warnings: PrinterWarning[] = [];
-  /** What the printer said last, as idle or a fault. */
-  private lastResting: PrinterStatus | undefined;
 
   constructor(
     readonly url: string,
@@ -132,6 +101,7 @@ export class IppPrinter implements Printer {
       timeoutMs: this.options.requestTimeoutMs,
       userName: options.userName,
     });
+    this.probe = new IppPrinterProbe(this.client, this.options.offlineAfterFailures);
   }
 
   /** Asks the printer for its status and keeps polling every `pollMs`; resolves to the first status. */
@@ -160,9 +130,10 @@ export class IppPrinter implements Printer {
   refresh(): Promise<PrinterStatus> {
     // While a job runs its own loop polls the printer and owns the status.
     if (this.jobActive) return Promise.resolve(this.emitter.status);
-    this.polling ??= this.probe()
-      .then((probe) => {
-        if (probe && !this.jobActive) this.emitter.set(probe.status);
+    this.polling ??= this.probe
+      .poll()
+      .then((result) => {
+        if (result && !this.jobActive) this.emitter.set(result.status);
         return this.emitter.status;
       })
       .finally(() => {
@@ -193,34 +164,6 @@ export class IppPrinter implements Printer {
     this.timer.unref();
   }
 
-  /** One Get-Printer-Attributes, counted towards offline on failure. */
-  private async probe(): Promise<Probe> {
-    try {
-      const attributes = await this.client.getPrinterAttributes(PRINTER_ATTRIBUTES);
-      this.failures = 0;
-      return { status: this.interpret(attributes), reachable: true };
-    } catch (error) {
-      if (!(error instanceof IppError)) throw error;
-      this.failures += 1;
-      return this.failures >= this.options.offlineAfterFailures
-        ? { status: { state: 'offline' }, reachable: false }
-        : undefined;
-    }
-  }
-
-  /** The resting status (idle or a fault) from printer attributes; remembers warnings and formats. */
-  private interpret(attributes: IppGroup): PrinterStatus {
-    const formats = keywords(attributes['document-format-supported']);
-    if (formats.length > 0) this.formats = formats;
-    const condition = ippPrinterCondition(
-      attributes['printer-state'],
-      keywords(attributes['printer-state-reasons']),
-    );
-    this.warnings = condition.warnings;
-    this.lastResting = condition.fault ?? idleStatus(condition.warnings);
-    return this.lastResting;
-  }
-
   private async run(job: PrintJob): Promise<PrintResult> {
     checkJob(job);
     const pages = job.pages.length;
@@ -239,185 +182,35 @@ export class IppPrinter implements Printer {
     this.jobActive = true;
     try {
       await this.polling?.catch(() => undefined);
-      const before = await this.probe();
+      const before = await this.probe.poll();
       if (before) this.emitter.set(before.status);
       const now = this.emitter.status;
       if (isFault(now)) throw interrupted(0, now);
 
-      const documents = this.documents(job);
+      const documents = ippDocuments(job, {
+        documentFormat: this.options.documentFormat,
+        defaultDpi: this.options.defaultDpi,
+        printerName: this.name,
+        supports: (format) => this.probe.supports(format),
+      });
+      const context: IppJobContext = {
+        client: this.client,
+        probe: this.probe,
+        emitter: this.emitter,
+        options: this.options,
+      };
       let done = 0;
       for (const document of documents) {
-        done += await this.printDocument(document, done, pages, interrupted);
+        done += await printIppDocument(context, document, done, pages, interrupted);
       }
       // Done; the printer may already report the next problem (e.g. the tray ran empty).
-      this.emitter.set(this.lastResting ?? idleStatus(this.warnings));
+      this.emitter.set(this.probe.restingStatus());
       return { jobId: job.jobId, pagesPrinted: pages };
     } finally {
       // Stopped without a fault (refused, lost, stalled): back to what the printer last said.
-      if (this.emitter.status.state === 'printing')
-        this.emitter.set(this.lastResting ?? idleStatus(this.warnings));
+      if (this.emitter.status.state === 'printing') this.emitter.set(this.probe.restingStatus());
       this.jobActive = false;
       this.schedule(); // a full interval from now
     }
   }
-
-  /** The job as IPP documents: one PDF, or one PNG per page. */
-  private documents(job: PrintJob): Document[] {
-    const format = this.chooseFormat();
-    if (format === 'application/pdf') {
-      try {
-        const data = pngsToPdf(
-          job.pages.map((page) => page.png),
-          { defaultDpi: this.options.defaultDpi },
-        );
-        return [{ data, format, pages: job.pages.length, name: job.jobId }];
-      } catch (error) {
-        if (!(error instanceof UnsupportedPng)) throw error;
-        if (this.options.documentFormat === 'application/pdf' || !this.supports('image/png')) {
-          throw new KioskError('PRINTER_FAILED', `job ${job.jobId}: ${error.message}`, { cause: error });
-        }
-      }
-    }
-    return job.pages.map((page, index) => ({
-      data: page.png,
-      format: 'image/png',
-      pages: 1,
-      name: job.pages.length > 1 ? `${job.jobId} p${index + 1}` : job.jobId,
-    }));
-  }
-
-  private chooseFormat(): IppDocumentFormat {
-    if (this.options.documentFormat !== 'auto') return this.options.documentFormat;
-    if (this.supports('application/pdf')) return 'application/pdf';
-    if (this.supports('image/png')) return 'image/png';
-    throw new KioskError('PRINTER_FAILED', `${this.name} takes neither PDF nor PNG`);
-  }
-
-  /** Unknown formats (no answer yet) count as supported: Print-Job will say. */
-  private supports(format: string): boolean {
-    return this.formats === undefined || this.formats.includes(format);
-  }
-
-  /**
-   * Sends one document and follows it to the end. Resolves to its page count when completed; throws
-   * PrintInterrupted with `done` + the pages of this document the printer reported complete.
-   */
-  private async printDocument(
-    document: Document,
-    done: number,
-    total: number,
-    interrupted: (pagesPrinted: number, fault: PrinterFault | undefined, cause?: unknown) => PrintInterrupted,
-  ): Promise<number> {
-    // Between the documents of a PNG job the printer may have faulted.
-    if (done > 0 && this.lastResting && isFault(this.lastResting)) throw interrupted(done, this.lastResting);
-    this.emitter.set(printingStatus(done + 1, total, this.warnings));
-    let jobId: number;
-    try {
-      ({ jobId } = await this.client.printJob({
-        data: document.data,
-        format: document.format,
-        jobName: document.name,
-        jobAttributes: this.options.media ? { media: this.options.media } : undefined,
-        timeoutMs: this.options.printJobTimeoutMs,
-      }));
-    } catch (error) {
-      if (!(error instanceof IppError)) throw error;
-      if (error.kind === 'unreachable') {
-        this.failures = this.options.offlineAfterFailures;
-        throw interrupted(done, { state: 'offline' }, error);
-      }
-      // Refused (not accepting jobs, format, …): nothing of this document printed.
-      const probe = await this.probe();
-      throw interrupted(done, probe && isFault(probe.status) ? probe.status : undefined, error);
-    }
-
-    let completed = 0;
-    let lastChange = Date.now();
-    let lastKey = '';
-    for (;;) {
-      await delay(this.options.printingPollMs);
-      const [jobResult, printerResult] = await Promise.allSettled([
-        this.client.getJobAttributes(jobId, JOB_ATTRIBUTES),
-        this.client.getPrinterAttributes(PRINTER_ATTRIBUTES),
-      ]);
-      const failure = [jobResult, printerResult].find((r) => r.status === 'rejected');
-      if (failure) {
-        const error = failure.reason;
-        if (!(error instanceof IppError)) throw error;
-        if (
-          error.kind === 'status' &&
-          jobResult.status === 'rejected' &&
-          printerResult.status === 'fulfilled'
-        ) {
-          // The printer answers but no longer knows the job (restarted, purged): its pages are unknown.
-          const fault = this.interpret(printerResult.value);
-          throw interrupted(done + completed, isFault(fault) ? fault : undefined, error);
-        }
-        this.failures += 1;
-        if (this.failures >= this.options.offlineAfterFailures) {
-          throw interrupted(done + completed, { state: 'offline' }, error);
-        }
-        continue;
-      }
-      this.failures = 0;
-      const jobAttributes = (jobResult as PromiseFulfilledResult<IppGroup>).value;
-      const resting = this.interpret((printerResult as PromiseFulfilledResult<IppGroup>).value);
-      const state = ippJobState(jobAttributes['job-state']);
-      completed = Math.max(completed, pagesCompleted(jobAttributes, document.pages));
-
-      if (state === 'completed') return document.pages;
-      if (state === 'aborted' || state === 'canceled') {
-        throw interrupted(done + completed, isFault(resting) ? resting : undefined);
-      }
-      if (isFault(resting)) {
-        completed = await this.cancelAndSettle(jobId, completed, document.pages);
-        throw interrupted(done + completed, resting);
-      }
-      this.emitter.set(printingStatus(Math.min(done + completed + 1, total), total, this.warnings));
-
-      const key = `${state}/${completed}`;
-      if (key !== lastKey) {
-        lastKey = key;
-        lastChange = Date.now();
-      } else if (Date.now() - lastChange > this.options.stallTimeoutMs) {
-        completed = await this.cancelAndSettle(jobId, completed, document.pages);
-        throw interrupted(
-          done + completed,
-          undefined,
-          new Error(`job ${jobId} stalled in ${state ?? 'unknown'}`),
-        );
-      }
-    }
-  }
-
-  /** Cancels the printer's job and waits (up to `settleMs`) for its final page count. */
-  private async cancelAndSettle(jobId: number, completed: number, pages: number): Promise<number> {
-    await this.client.cancelJob(jobId).catch(() => undefined); // already ended, or unreachable
-    const until = Date.now() + this.options.settleMs;
-    let state: IppJobState | undefined;
-    while (!isTerminal(state) && Date.now() < until) {
-      try {
-        const attributes = await this.client.getJobAttributes(jobId, JOB_ATTRIBUTES);
-        state = ippJobState(attributes['job-state']);
-        completed = Math.max(completed, pagesCompleted(attributes, pages));
-      } catch {
-        break;
-      }
-      if (!isTerminal(state)) await delay(this.options.printingPollMs);
-    }
-    return completed;
-  }
-}
-
-/** Pages of this document the printer reports complete, 0 … pages. */
-function pagesCompleted(attributes: IppGroup, pages: number): number {
-  for (const name of ['job-impressions-completed', 'job-pages-completed', 'job-media-sheets-completed']) {
-    const value = attributes[name];
-    if (typeof value === 'number' && Number.isFinite(value)) return Math.max(0, Math.min(pages, value));
-  }
-  return 0;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
