@@ -5,7 +5,7 @@
 // Idempotent and quick when everything is in place (see /work/shared/notes/virtual-reader.md for the facts).
 //
 // Usable as a script (`node test/setup/pcsc.mjs`, exit code 0 and one summary line) and as a module
-// (`setupPcsc()`), e.g. from test/setup/system-deps.mjs.
+// (`setupPcsc()`, `startPcscd()`, `stopPcscd()`, `restartPcscd()`), e.g. from test/setup/system-deps.mjs.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -203,12 +203,27 @@ export async function setupPcsc() {
   return `pcsc: ${done.length > 0 ? done.join(', ') : 'all present'}; pcscd ${pid} with vpcd on :${VPCD_PORT}; ${route}`;
 }
 
+const ACTIONS = {
+  '--stop-pcscd': async () => {
+    await stopPcscd();
+    return 'pcsc: pcscd stopped';
+  },
+  '--restart-pcscd': async () => {
+    await restartPcscd();
+    return `pcsc: pcscd restarted (${pcscdPids()[0]})`;
+  },
+};
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // No argument: set everything up. --stop-pcscd / --restart-pcscd: for the device tests (test/devices/pcscd.ts).
+  const action = ACTIONS[process.argv[2] ?? ''] ?? setupPcsc;
   try {
-    console.log(await setupPcsc());
+    console.log(await action());
   } catch (error) {
-    console.error(`pcsc: setup failed: ${error instanceof Error ? error.message : String(error)}`);
-    console.error(`Install as root: apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`);
+    console.error(`pcsc: ${error instanceof Error ? error.message : String(error)}`);
+    if (action === setupPcsc) {
+      console.error(`Install as root: apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')}`);
+    }
     process.exit(1);
   }
 }
