@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { EmulatorReader } from './card/emulator-reader';
+import { PcscReader } from './card/pcsc';
 import type { AgentOptions } from './config/options';
 import { DeviceStatusMonitor } from './device/status';
 import { devRoutes } from './dev/routes';
@@ -61,7 +62,8 @@ export async function startAgent(
   if (!font.ok) throw new Error(`document font unusable: ${font.detail}`);
   await prepareRenderer(PRINT_DPI);
 
-  const reader = new EmulatorReader('Virtual JPKI reader');
+  const emulator = options.reader === 'virtual' ? new EmulatorReader('Virtual JPKI reader') : undefined;
+  const reader = emulator ?? (await PcscReader.open({ logger }));
   const simulatedPrinter =
     options.printer === 'simulated' ? new SimulatedPrinter(options.outputDir) : undefined;
   const ippPrinter = options.printer === 'simulated' ? undefined : new IppPrinter(options.printer);
@@ -106,23 +108,21 @@ export async function startAgent(
     flow.onState(() => uplink.update()),
   ];
   uplink.update();
-  const deck = new VirtualCardDeck(paths.cards, reader);
-
   const uiToken = randomBytes(24).toString('base64url');
-  const app = createHttpApp({
-    ui: await uiRoutes(options.uiDist, uiToken),
-    dev: devRoutes({
-      deck,
-      printer: simulatedPrinter,
-      outputDir: options.outputDir,
-      // The demo staff code in clear, like the virtual cards' PINs: simulation data only.
-      staffCode: await readFile(paths.devStaffCode, 'utf8').then(
-        (code) => code.trim(),
-        () => undefined,
-      ),
-    }),
-    logger,
-  });
+  // The developer panel exists only in simulation (virtual card reader); never with a real reader.
+  const dev = emulator
+    ? devRoutes({
+        deck: new VirtualCardDeck(paths.cards, emulator),
+        printer: simulatedPrinter,
+        outputDir: options.outputDir,
+        // The demo staff code in clear, like the virtual cards' PINs: simulation data only.
+        staffCode: await readFile(paths.devStaffCode, 'utf8').then(
+          (code) => code.trim(),
+          () => undefined,
+        ),
+      })
+    : undefined;
+  const app = createHttpApp({ ui: await uiRoutes(options.uiDist, uiToken), ...(dev && { dev }), logger });
   const server = createServer(app);
   const io = attachUiSocket(server, { uiToken, flow, devices, logger });
   await new Promise<void>((resolve, reject) => {

@@ -23,7 +23,7 @@ export interface TestSystem {
  * ports, so tests pass in any order, twice in a row and beside a running `npm start`.
  */
 export async function startTestSystem(
-  options: { inactivity?: { idleMs: number; warningMs: number } } = {},
+  options: { inactivity?: { idleMs: number; warningMs: number }; reader?: 'virtual' | 'pcsc' } = {},
 ): Promise<TestSystem> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'kiosk-e2e-'));
   const dataDir = path.join(root, 'data');
@@ -39,6 +39,7 @@ export async function startTestSystem(
       port: 0,
       hqUrl: hq.url,
       inactivity: options.inactivity ?? defaultAgentOptions.inactivity,
+      reader: options.reader ?? 'virtual',
     },
     logger,
   );

@@ -12,7 +12,8 @@ export const AgentOptions = z.object({
   port: z.number().int().min(0).max(65535),
   hqUrl: z.url(),
   uiDist: z.string(),
-  reader: z.enum(['virtual']),
+  /** 'virtual': the in-process card emulator driven from /dev; 'pcsc': a real reader through pcscd. */
+  reader: z.enum(['virtual', 'pcsc']),
   /** 'simulated' (pages as PNG files in outputDir) or an IPP Everywhere printer URL, e.g. ipp://host:631/ipp/print. */
   printer: z.union([z.literal('simulated'), z.string().regex(/^ipps?:\/\/[^\s]+$/)]),
   inactivity: z.object({ idleMs: z.number().int().positive(), warningMs: z.number().int().positive() }),
