@@ -9,6 +9,7 @@ import { openJournal, recoverJob, type Journal } from './index';
  */
 export async function openJournalAndRecover(dir: string, hq: HqClient, logger: Logger): Promise<Journal> {
   const journal = await openJournal(dir);
+  injectCrashForTests(journal);
   await journal.compact();
   for (const job of journal.openJobs()) {
     try {
@@ -34,4 +35,21 @@ export async function openJournalAndRecover(dir: string, hq: HqClient, logger: L
     }
   }
   return journal;
+}
+
+/**
+ * Fault injection for the crash tests (test/journal/agent-kill.test.ts): with
+ * KIOSK_TEST_KILL_AFTER_JOURNAL_APPEND=n the agent SIGKILLs itself right after its n-th journal record is
+ * on disk, so a test can crash the real agent at every step of a job.
+ */
+function injectCrashForTests(journal: Journal): void {
+  const killAfter = Number(process.env.KIOSK_TEST_KILL_AFTER_JOURNAL_APPEND ?? 0);
+  if (!(killAfter > 0)) return;
+  const append = journal.append.bind(journal);
+  let count = 0;
+  journal.append = async (record) => {
+    const written = await append(record);
+    if (++count === killAfter) process.kill(process.pid, 'SIGKILL');
+    return written;
+  };
 }
