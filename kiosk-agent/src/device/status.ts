@@ -8,10 +8,9 @@ function printerSummary(status: PrinterState): DeviceStatus['printer'] {
     case 'printing':
     case 'paperOut':
     case 'jam':
+    case 'coverOpen':
     case 'offline':
       return status.state;
-    default:
-      return 'offline';
   }
 }
 

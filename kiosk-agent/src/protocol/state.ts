@@ -108,7 +108,7 @@ export type ScreenState = z.infer<typeof ScreenState>;
 export type ScreenName = ScreenState['screen'];
 
 export const ReaderStatus = z.enum(['ready', 'cardPresent', 'unavailable']);
-export const PrinterStatus = z.enum(['idle', 'printing', 'paperOut', 'jam', 'offline']);
+export const PrinterStatus = z.enum(['idle', 'printing', 'paperOut', 'jam', 'coverOpen', 'offline']);
 export const HqLinkStatus = z.enum(['online', 'offline']);
 
 /** Device status snapshot, then only the fields that changed (XFS4IoT Common.Status style). */

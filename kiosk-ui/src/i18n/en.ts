@@ -261,6 +261,7 @@ export const en: Messages = {
     paperOut: 'The printer is out of paper.',
     jam: 'Paper is stuck in the printer.',
     printerOffline: 'The printer is not working.',
+    coverOpen: 'The printer cover is open.',
     hqOffline: 'The service cannot be reached right now.',
     callStaff: 'Please call a store staff member.',
   },

@@ -261,6 +261,7 @@ export const ja: Messages = {
     paperOut: '用紙がなくなりました。',
     jam: '紙がつまりました。',
     printerOffline: 'プリンターが使えません。',
+    coverOpen: 'プリンターのカバーが開いています。',
     hqOffline: 'ただいま通信ができません。',
     callStaff: '店員をお呼びください。',
   },

@@ -157,6 +157,7 @@ export interface Messages {
     paperOut: string;
     jam: string;
     printerOffline: string;
+    coverOpen: string;
     hqOffline: string;
     callStaff: string;
   };
