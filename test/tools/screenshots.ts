@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { launchChromium } from '../support/browser';
 import { devApi } from '../support/dev-api';
 import { startTestSystem } from '../support/system';
+import { DEMO_STAFF_CODE } from '../../deploy/src/local/seed';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 await mkdir(out, { recursive: true });
@@ -35,7 +36,22 @@ try {
   for (const digit of '34') await page.getByTestId(`keypad-${digit}`).click();
   await page.getByTestId('pin-submit').click();
   await shot('confirm');
+  // A jam on the first page: the customer calls staff; staff see where the paper is stuck.
+  const post = (url: string, body: unknown) =>
+    fetch(`${system.kioskUrl}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  await post('/dev/printer/faults', { kind: 'jam', atPage: 1, where: 'fuser' });
   await page.getByTestId('confirm').click();
+  await shot('callStaff', 'call-staff');
+  await page.getByTestId('staff-entry').click({ delay: 3100 });
+  for (const digit of DEMO_STAFF_CODE) await page.getByTestId(`keypad-${digit}`).click();
+  await page.getByTestId('staff-code-submit').click();
+  await shot('staffMenu', 'staff-jam');
+  await post('/dev/printer/clear', {});
+  await page.getByTestId('staff-action-resume').click();
   await shot('takeCardAndCertificate', 'take-card');
   await dev.remove();
   await page.getByTestId('lang-en').click();
