@@ -34,6 +34,26 @@ export const STATUS_BY_CODE: Record<HqErrorCode, number> = {
   INTERNAL: 500,
 };
 
+/** What a refused proof, session or PIN-reset step is told (codes are what clients act on; this is for people). */
+const REFUSAL_MESSAGES: Partial<Record<HqErrorCode, string>> = {
+  CHALLENGE_NOT_FOUND: 'no such challenge',
+  CHALLENGE_USED: 'challenge already used',
+  CHALLENGE_EXPIRED: 'challenge expired',
+  CARD_NOT_REGISTERED: 'card not registered',
+  SIGNATURE_INVALID: 'signature does not verify',
+  NO_SIGNATURE_CERTIFICATE: 'the card has no signature certificate',
+  RESERVATION_NOT_FOUND: 'no open reservation for this PIN',
+  RESERVATION_EXPIRED: 'reservation expired',
+  RESERVATION_USED: 'reservation already used or in use',
+  RESERVATION_EXISTS: 'the card already has an open reservation',
+  PIN_RESET_NOT_FOUND: 'no such PIN reset in progress',
+  IDEMPOTENCY_CONFLICT: 'outcome already reported differently',
+};
+
+export function refusalMessage(code: HqErrorCode): string {
+  return REFUSAL_MESSAGES[code] ?? 'certificate not accepted';
+}
+
 type Issues = NonNullable<HqErrorBody['error']['issues']>;
 
 /** Thrown by handlers for an expected refusal; the error handler turns it into the contract's error body. */

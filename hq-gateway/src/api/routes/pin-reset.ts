@@ -11,7 +11,7 @@ import {
   type Refusal,
 } from '../../pinreset/service';
 import type { ResolvedDeps } from '../deps';
-import { HttpError } from '../errors';
+import { HttpError, refusalMessage } from '../errors';
 import { requestLogger, terminalOf } from '../request-log';
 import {
   KioskPinResetRequest,
@@ -150,38 +150,7 @@ function refuse(res: Response, event: string, refusal: Refusal): never {
   const issues = refusal.field ? [{ path: refusal.field, message: refusal.reason }] : undefined;
   throw new HttpError(
     refusal.code,
-    refusal.code === 'VALIDATION_FAILED' ? 'request does not match the schema' : messageFor(refusal.code),
+    refusal.code === 'VALIDATION_FAILED' ? 'request does not match the schema' : refusalMessage(refusal.code),
     issues,
   );
-}
-
-function messageFor(code: HqErrorCode): string {
-  switch (code) {
-    case 'CHALLENGE_NOT_FOUND':
-      return 'no such challenge';
-    case 'CHALLENGE_USED':
-      return 'challenge already used';
-    case 'CHALLENGE_EXPIRED':
-      return 'challenge expired';
-    case 'CARD_NOT_REGISTERED':
-      return 'card not registered';
-    case 'SIGNATURE_INVALID':
-      return 'signature does not verify';
-    case 'NO_SIGNATURE_CERTIFICATE':
-      return 'the card has no signature certificate';
-    case 'RESERVATION_NOT_FOUND':
-      return 'no open reservation for this PIN';
-    case 'RESERVATION_EXPIRED':
-      return 'reservation expired';
-    case 'RESERVATION_USED':
-      return 'reservation already used or in use';
-    case 'RESERVATION_EXISTS':
-      return 'the card already has an open reservation';
-    case 'PIN_RESET_NOT_FOUND':
-      return 'no such PIN reset in progress';
-    case 'IDEMPOTENCY_CONFLICT':
-      return 'outcome already reported differently';
-    default:
-      return 'certificate not accepted';
-  }
 }

@@ -6,7 +6,7 @@ import { insertSession } from '../../db/sessions';
 import { validateUserAuthentication } from '../../pki/validate';
 import { findCardHolder } from '../../registry/store';
 import type { ResolvedDeps } from '../deps';
-import { HttpError } from '../errors';
+import { HttpError, refusalMessage } from '../errors';
 import { requestLogger, terminalOf } from '../request-log';
 import { ChallengePurpose, SessionRequest, type HqErrorCode, type SessionResponse } from '../schemas';
 import { parseBody } from '../validate-body';
@@ -90,22 +90,5 @@ async function refuse(
 ): Promise<never> {
   await appendAudit(deps.db, { event: 'session.refused', at: now, terminalId: terminalOf(res), code });
   requestLogger(res)?.warn({ event: 'session.refused', code, reason }, 'session refused');
-  throw new HttpError(code, messageFor(code));
-}
-
-function messageFor(code: HqErrorCode): string {
-  switch (code) {
-    case 'CHALLENGE_NOT_FOUND':
-      return 'no such challenge';
-    case 'CHALLENGE_USED':
-      return 'challenge already used';
-    case 'CHALLENGE_EXPIRED':
-      return 'challenge expired';
-    case 'CARD_NOT_REGISTERED':
-      return 'card not registered';
-    case 'SIGNATURE_INVALID':
-      return 'signature does not verify';
-    default:
-      return 'certificate not accepted';
-  }
+  throw new HttpError(code, refusalMessage(code));
 }
