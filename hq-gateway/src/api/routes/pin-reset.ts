@@ -20,7 +20,6 @@ import {
   ReservationCancelRequest,
   ReservationListRequest,
   ReservationRequest,
-  type HqErrorCode,
   type PinResetTokenResponse,
   type ReservationListResponse,
 } from '../schemas';
