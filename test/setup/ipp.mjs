@@ -3,8 +3,8 @@
 // printer, from cups-ipp-utils) and `dbus-daemon` (ippeveprinter needs a D-Bus to start). Idempotent and
 // quick when both are present. test/printer/ippeveprinter.ts runs it before starting a printer, so
 // `npx vitest run --project e2e test/printer` works on a fresh machine; run it by hand as root otherwise.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptInstall } from './apt.mjs';
 
 const wanted = [
   ['ippeveprinter', 'cups-ipp-utils'],
@@ -20,27 +20,4 @@ if (missing.length === 0) {
   process.exit(0);
 }
 
-const isRoot = process.getuid?.() === 0;
-const sudo = isRoot ? [] : ['sudo', '-n'];
-console.log(`ipp: installing ${missing.join(' ')} with apt-get`);
-const run = (args) => {
-  const [cmd, ...rest] = [...sudo, ...args];
-  execFileSync(cmd, rest, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-};
-try {
-  run(['apt-get', '-o', 'DPkg::Lock::Timeout=300', 'update', '-q']);
-  run([
-    'apt-get',
-    '-o',
-    'DPkg::Lock::Timeout=300',
-    'install',
-    '-y',
-    '-q',
-    '--no-install-recommends',
-    ...missing,
-  ]);
-} catch (error) {
-  console.error(`ipp: could not install ${missing.join(' ')} (${error.message}).`);
-  console.error('Install them as root: apt-get install -y --no-install-recommends cups-ipp-utils dbus');
-  process.exit(1);
-}
+aptInstall(missing, { label: 'ipp', hint: ['cups-ipp-utils', 'dbus'] });

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { aptInstall, asRoot } from './apt.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const APT_PACKAGES = ['pcscd', 'libpcsclite-dev', 'pcsc-tools', 'opensc', 'vsmartcard-vpcd'];
@@ -30,13 +31,9 @@ const QUICKACK_ROUTE = [
   'quickack',
   '1',
 ];
-const APT = ['apt-get', '-o', 'DPkg::Lock::Timeout=300'];
-
-const isRoot = process.getuid?.() === 0;
-const sudo = isRoot ? [] : ['sudo', '-n'];
 
 function run(args, options = {}) {
-  const [cmd, ...rest] = [...sudo, ...args];
+  const [cmd, ...rest] = asRoot(args);
   execFileSync(cmd, rest, {
     stdio: options.quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', ...options.env },
@@ -104,7 +101,7 @@ async function waitFor(what, predicate, timeoutMs) {
 export async function startPcscd() {
   if (pcscdPids().length > 0) return;
   const log = openSync(PCSCD_LOG, 'a');
-  const [cmd, ...rest] = [...sudo, 'pcscd', '--foreground'];
+  const [cmd, ...rest] = asRoot(['pcscd', '--foreground']);
   const child = spawn(cmd, rest, { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   await waitFor('pcscd to load vpcd (port 35963)', () => isListening(VPCD_PORT), 10_000);
@@ -172,8 +169,7 @@ export async function setupPcsc() {
   const done = [];
   const missing = missingPackages();
   if (missing.length > 0) {
-    run([...APT, 'update', '-q'], { quiet: true });
-    run([...APT, 'install', '-y', '-q', '--no-install-recommends', ...missing], { quiet: true });
+    aptInstall(missing, { quiet: true });
     done.push(`installed ${missing.join(' ')}`);
   }
 

@@ -4,10 +4,11 @@
 //   chromium + a Japanese font (browser tests), cups-ipp-utils + dbus + qpdf (IPP printer tests),
 //   pcscd + libpcsclite-dev + vsmartcard-vpcd (+ pcsc-tools, opensc for diagnostics) (PC/SC tests).
 // Idempotent and quick when everything is present. Browsers are never downloaded by a test tool.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aptInstall } from './apt.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const anyOf = (...files) => files.some((file) => existsSync(file));
@@ -33,29 +34,7 @@ const wanted = [
 const missing = wanted.filter(([, present]) => !present()).map(([pkg]) => pkg);
 
 if (missing.length > 0) {
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-  const run = (args) => {
-    const [cmd, ...rest] = [...sudo, ...args];
-    execFileSync(cmd, rest, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  };
-  console.log(`system-deps: installing ${missing.join(' ')} with apt-get`);
-  try {
-    run(['apt-get', '-o', 'DPkg::Lock::Timeout=300', 'update', '-q']);
-    run([
-      'apt-get',
-      '-o',
-      'DPkg::Lock::Timeout=300',
-      'install',
-      '-y',
-      '-q',
-      '--no-install-recommends',
-      ...missing,
-    ]);
-  } catch (error) {
-    console.error(`system-deps: could not install ${missing.join(' ')} (${error.message}).`);
-    console.error(`Install them as root: apt-get install -y --no-install-recommends ${missing.join(' ')}`);
-    process.exit(1);
-  }
+  aptInstall(missing, { label: 'system-deps' });
 } else {
   console.log('system-deps: all Debian packages present');
 }

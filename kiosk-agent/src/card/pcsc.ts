@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { KioskError } from '../errors';
-import { describePcscError, isServiceLost, toKioskError } from './pcsc-errors';
-import { loadPcsclite, type NativeContext, type NativeReader, type PcscliteFactory } from './pcsc-native';
-import { ReaderSlot, type NativeCall } from './pcsc-slot';
+import { PcscConnection, connectCall, disconnectCall } from './pcsc-connection';
+import { PcscContext } from './pcsc-context';
+import { isServiceLost, toKioskError } from './pcsc-errors';
+import { loadPcsclite, type PcscliteFactory } from './pcsc-native';
 import type { CardConnection, CardReader, ReaderEvent } from './reader';
 
 /**
@@ -13,12 +14,13 @@ import type { CardConnection, CardReader, ReaderEvent } from './reader';
  * - picks a reader by name pattern (or the first), follows hot-plug, and turns status bits into
  *   'present' / 'empty' / 'unavailable' events, emitted only on change;
  * - exclusive connections, one at a time, with a timeout on every call (PC/SC has none; a hung card never
- *   answers) — see ReaderSlot;
+ *   answers) — see ReaderSlot and PcscConnection (pcsc-connection.ts);
  * - every PC/SC failure as a KioskError with a stable code (pcsc-errors.ts);
  * - a response shorter than 2 bytes is an error: CARD_REMOVED when pcscd then reports the card gone (a card
  *   dying mid-APDU makes vpcd answer "success" with 0 bytes), else CARD_UNREADABLE;
  * - pcscd restarts: the old context is dead for good, so it is dropped, 'unavailable' is reported, and a new
- *   context is created with back-off until pcscd answers again and the readers are enumerated anew;
+ *   context is created with back-off until pcscd answers again and the readers are enumerated anew — see
+ *   PcscContext (pcsc-context.ts);
  * - close() releases every handle and thread, so the process can exit.
  *
  * One hazard of the addon that callers must know: it takes a per-reader lock on the main thread to deliver a
@@ -56,73 +58,21 @@ const DEFAULTS = {
   retryDelayMs: { min: 100, max: 2_000 },
   openWaitMs: 1_000,
 };
-/** Short APDUs only (the driver never sends extended ones): 256 data bytes + SW1 SW2. */
-const MAX_RESPONSE_LENGTH = 258;
-const DISCONNECT_TIMEOUT_MS = 2_000;
 
 type Settings = typeof DEFAULTS;
-
-/**
- * Powers the card and opens an exclusive T=1 (or T=0) connection. `abandoned` is asked once the addon answers:
- * if the caller has given up meanwhile (timeout), nobody owns the handle and it is released at once.
- */
-function connectCall(abandoned: () => boolean): NativeCall<number> {
-  return (native, done) => {
-    const open = () =>
-      native.connect(
-        {
-          share_mode: native.SCARD_SHARE_EXCLUSIVE,
-          protocol: native.SCARD_PROTOCOL_T1 | native.SCARD_PROTOCOL_T0,
-        },
-        (error, protocol) => {
-          if (error) {
-            done(error);
-          } else if (typeof protocol !== 'number') {
-            // The addon answers "connected" without a protocol when it believes a handle is still open.
-            done(new KioskError('CARD_UNREADABLE', 'connect: no protocol'));
-          } else if (abandoned()) {
-            native.disconnect(native.SCARD_UNPOWER_CARD, () => done(undefined, protocol));
-          } else {
-            done(undefined, protocol);
-          }
-        },
-      );
-    // A handle left open (e.g. its disconnect failed) would make the addon skip the connect.
-    if (native.connected) native.disconnect(native.SCARD_UNPOWER_CARD, () => open());
-    else open();
-  };
-}
-
-/** Unpowers: the next session must never inherit this one's verified PIN. */
-const disconnectCall: NativeCall<void> = (native, done) => {
-  if (native.connected) native.disconnect(native.SCARD_UNPOWER_CARD, (error) => done(error));
-  else done(undefined);
-};
 
 export class PcscReader implements CardReader {
   private readonly settings: Settings;
   private readonly listeners = new Set<(event: ReaderEvent) => void>();
   private readonly logger: PcscReaderOptions['logger'];
   private readonly pattern: string | RegExp | undefined;
-  /** Bumped whenever the context is dropped: callbacks of older contexts are ignored. */
-  private generation = 0;
-  private context: NativeContext | undefined;
-  private contextStarted: Promise<void> = Promise.resolve();
-  private slots = new Map<string, ReaderSlot>();
-  private selected: ReaderSlot | undefined;
+  private readonly context: PcscContext;
   private current: ReaderPresence = 'unavailable';
   private connection: PcscConnection | undefined;
   private connecting = false;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private retryDelay: number;
-  /** Slots and contexts being closed; close() waits for them. */
-  private readonly retiring = new Set<Promise<void>>();
   private closed = false;
 
-  private constructor(
-    private readonly factory: PcscliteFactory,
-    options: PcscReaderOptions,
-  ) {
+  private constructor(factory: PcscliteFactory, options: PcscReaderOptions) {
     this.settings = {
       defaultTimeoutMs: options.defaultTimeoutMs ?? DEFAULTS.defaultTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
@@ -132,7 +82,16 @@ export class PcscReader implements CardReader {
     };
     this.logger = options.logger;
     this.pattern = options.reader;
-    this.retryDelay = this.settings.retryDelayMs.min;
+    this.context = new PcscContext(
+      { factory, pattern: this.pattern, retryDelayMs: this.settings.retryDelayMs, logger: this.logger },
+      {
+        presence: (presence) => this.setPresence(presence),
+        dropped: () => {
+          this.connection?.fail(new KioskError('READER_UNAVAILABLE', 'pcscd went away'));
+          this.connection = undefined;
+        },
+      },
+    );
   }
 
   /**
@@ -143,14 +102,14 @@ export class PcscReader implements CardReader {
   static async open(options: PcscReaderOptions = {}): Promise<PcscReader> {
     const factory = options.pcsclite ?? (await loadPcsclite());
     const reader = new PcscReader(factory, options);
-    reader.createContext();
+    reader.context.start();
     await reader.whenPresence(['present', 'empty'], reader.settings.openWaitMs);
     return reader;
   }
 
   /** The chosen reader's name; before one is found, the pattern asked for. */
   get name(): string {
-    return this.selected?.name ?? (this.pattern === undefined ? '' : String(this.pattern));
+    return this.context.selected?.name ?? (this.pattern === undefined ? '' : String(this.pattern));
   }
 
   get cardPresent(): boolean {
@@ -188,7 +147,7 @@ export class PcscReader implements CardReader {
 
   async connect(): Promise<CardConnection> {
     if (this.closed) throw new KioskError('READER_UNAVAILABLE', 'reader is closed');
-    const slot = this.selected;
+    const slot = this.context.selected;
     if (slot === undefined) throw new KioskError('READER_UNAVAILABLE', `no PC/SC reader ${this.name}`.trim());
     if (slot.presence !== 'present') throw new KioskError('CARD_REMOVED', 'no card in the reader');
     // Exclusive access, like the emulator: one connection at a time.
@@ -196,7 +155,7 @@ export class PcscReader implements CardReader {
       throw new KioskError('INVALID_STATE', 'reader already connected');
     }
     this.connecting = true;
-    const generation = this.generation;
+    const generation = this.context.generation;
     let abandoned = false;
     try {
       const protocol = await slot.run(
@@ -204,7 +163,7 @@ export class PcscReader implements CardReader {
         connectCall(() => abandoned),
         this.settings.connectTimeoutMs,
       );
-      if (generation !== this.generation || this.closed) {
+      if (generation !== this.context.generation || this.closed) {
         await slot.defer(disconnectCall);
         throw new KioskError('READER_UNAVAILABLE', 'pcscd went away while connecting');
       }
@@ -229,149 +188,11 @@ export class PcscReader implements CardReader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.context.stop();
     await this.connection?.disconnect();
-    this.dropContext();
-    await Promise.all(this.retiring);
+    await this.context.close();
     this.setPresence('unavailable');
     this.listeners.clear();
-  }
-
-  // --- context and readers -------------------------------------------------------------------------------
-
-  private createContext(): void {
-    this.retryTimer = undefined;
-    if (this.closed) return;
-    let context: NativeContext;
-    try {
-      // Throws at once when pcscd is not running (SCARD_E_NO_SERVICE).
-      context = this.factory();
-    } catch (error) {
-      this.logger?.warn(
-        { event: 'pcsc.unreachable', error: describePcscError(error) },
-        'pcscd not reachable',
-      );
-      this.scheduleRetry();
-      return;
-    }
-    const generation = ++this.generation;
-    this.context = context;
-    // The addon starts its hot-plug thread on the next tick; closing before that would leave it running.
-    this.contextStarted = new Promise((resolve) => process.nextTick(resolve));
-    context.on('error', (error) => this.onContextError(generation, error));
-    context.on('reader', (native) => this.onReader(generation, native));
-  }
-
-  private onReader(generation: number, native: NativeReader): void {
-    const slot = new ReaderSlot(native, {
-      status: (s) => this.onSlotStatus(generation, s),
-      error: (s, error) => this.onSlotError(generation, s, error),
-      end: (s) => this.onSlotEnd(generation, s),
-    });
-    if (generation !== this.generation || this.closed) {
-      this.retire(slot.close());
-      return;
-    }
-    this.slots.set(slot.name, slot);
-    if (this.selected === undefined && this.matches(slot.name)) {
-      this.selected = slot;
-      this.logger?.info({ event: 'pcsc.reader_selected', reader: slot.name }, 'PC/SC reader selected');
-    }
-  }
-
-  private onSlotStatus(generation: number, slot: ReaderSlot): void {
-    if (generation !== this.generation || this.closed || slot !== this.selected) return;
-    const presence = slot.presence;
-    if (presence !== 'unavailable') this.retryDelay = this.settings.retryDelayMs.min;
-    this.setPresence(presence);
-  }
-
-  private onSlotError(generation: number, slot: ReaderSlot, error: Error): void {
-    if (generation !== this.generation || this.closed) return;
-    if (isServiceLost(error)) {
-      this.serviceLost(generation, error);
-      return;
-    }
-    // The addon ends the reader's status thread after any error; 'end' follows and deselects it.
-    this.logger?.warn(
-      { event: 'pcsc.reader_error', reader: slot.name, error: describePcscError(error) },
-      'PC/SC reader status failed',
-    );
-  }
-
-  private onSlotEnd(generation: number, slot: ReaderSlot): void {
-    if (generation !== this.generation || this.closed) return;
-    this.slots.delete(slot.name);
-    this.retire(slot.close());
-    if (slot !== this.selected) return;
-    this.logger?.warn({ event: 'pcsc.reader_gone', reader: slot.name }, 'PC/SC reader gone');
-    this.selected = [...this.slots.values()].find((other) => this.matches(other.name));
-    this.setPresence(this.selected?.presence ?? 'unavailable');
-  }
-
-  private onContextError(generation: number, error: Error): void {
-    // Closing a context emits SCARD_E_CANCELLED: expected, and the generation is stale by then.
-    if (generation !== this.generation || this.closed) return;
-    // Any error ends the addon's hot-plug thread: the context is of no more use.
-    this.serviceLost(generation, error);
-  }
-
-  /** pcscd went away (or the context broke): drop everything, report 'unavailable', try again later. */
-  private serviceLost(generation: number, error: unknown): void {
-    if (generation !== this.generation || this.closed) return;
-    this.logger?.warn(
-      { event: 'pcsc.service_lost', error: describePcscError(error) },
-      'lost pcscd; re-creating the PC/SC context',
-    );
-    this.dropContext();
-    this.scheduleRetry();
-  }
-
-  private dropContext(): void {
-    this.generation += 1;
-    const context = this.context;
-    const slots = [...this.slots.values()];
-    this.context = undefined;
-    this.slots = new Map();
-    this.selected = undefined;
-    this.connection?.fail(new KioskError('READER_UNAVAILABLE', 'pcscd went away'));
-    this.connection = undefined;
-    if (!this.closed) this.setPresence('unavailable');
-    const started = this.contextStarted;
-    this.retire(
-      (async () => {
-        await Promise.all(slots.map((slot) => slot.close()));
-        if (context !== undefined) {
-          await started;
-          // A fresh macrotask: never inside one of the addon's callbacks (see ReaderSlot.close).
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          context.close();
-        }
-      })(),
-    );
-  }
-
-  private scheduleRetry(): void {
-    if (this.closed || this.retryTimer !== undefined) return;
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.settings.retryDelayMs.max, this.retryDelay * 2);
-    this.retryTimer = setTimeout(() => this.createContext(), delay);
-  }
-
-  private retire(closing: Promise<void>): void {
-    const tracked = closing.catch((error: unknown) => {
-      this.logger?.warn(
-        { event: 'pcsc.close_failed', error: describePcscError(error) },
-        'PC/SC close failed',
-      );
-    });
-    this.retiring.add(tracked);
-    void tracked.finally(() => this.retiring.delete(tracked));
-  }
-
-  private matches(name: string): boolean {
-    if (this.pattern === undefined) return true;
-    return typeof this.pattern === 'string' ? name.includes(this.pattern) : this.pattern.test(name);
   }
 
   private setPresence(presence: ReaderPresence): void {
@@ -400,81 +221,7 @@ export class PcscReader implements CardReader {
   /** Any failure → KioskError; a lost pcscd also starts the recovery. */
   private mapError(error: unknown, operation: string, generation: number): KioskError {
     if (error instanceof KioskError) return error;
-    if (isServiceLost(error)) this.serviceLost(generation, error);
+    if (isServiceLost(error)) this.context.serviceLost(generation, error);
     return toKioskError(error, operation);
-  }
-}
-
-/** What a connection needs from its reader, without reaching into the reader's fields. */
-interface ReaderPort {
-  mapError(error: unknown, operation: string): KioskError;
-  waitForRemoval(timeoutMs: number): Promise<boolean>;
-  release(connection: PcscConnection): void;
-}
-
-class PcscConnection implements CardConnection {
-  private open = true;
-  /** Set when the reader saw the card leave or pcscd go away: every later call fails with it. */
-  private failure: KioskError | undefined;
-
-  constructor(
-    private readonly slot: ReaderSlot,
-    private readonly session: number,
-    private readonly protocol: number,
-    readonly atr: Uint8Array,
-    private readonly settings: Settings,
-    private readonly reader: ReaderPort,
-  ) {}
-
-  fail(error: KioskError): void {
-    this.failure ??= error;
-  }
-
-  transmit(command: Uint8Array, options?: { timeoutMs?: number }): Promise<Uint8Array> {
-    if (!this.open) return Promise.reject(new KioskError('INVALID_STATE', 'connection is closed'));
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    const timeoutMs = options?.timeoutMs ?? this.settings.defaultTimeoutMs;
-    const data = Buffer.from(command.buffer, command.byteOffset, command.byteLength);
-    // One promise per APDU and no async/await: this is the hot path (test/bench/card-bench.ts).
-    return new Promise((resolve, reject) => {
-      this.slot.submit<Buffer>(
-        'transmit',
-        (native, done) => native.transmit(data, MAX_RESPONSE_LENGTH, this.protocol, done),
-        timeoutMs,
-        (error, response) => {
-          if (error !== undefined) return reject(this.reader.mapError(error, 'transmit'));
-          // Pulled while the answer was on its way: the answer is lost too (as with the emulator).
-          if (this.failure !== undefined) return reject(this.failure);
-          if (response === undefined || response.length < 2) {
-            return resolve(this.shortResponse(response?.length ?? 0));
-          }
-          resolve(new Uint8Array(response.buffer, response.byteOffset, response.length));
-        },
-      );
-    });
-  }
-
-  /** A card dying mid-APDU makes vpcd answer "success" with 0 bytes; pcscd reports the removal on its next poll. */
-  private async shortResponse(length: number): Promise<never> {
-    const gone = await this.reader.waitForRemoval(this.settings.removalGraceMs);
-    throw gone
-      ? new KioskError('CARD_REMOVED', `transmit: response of ${length} bytes, card gone`)
-      : new KioskError('CARD_UNREADABLE', `transmit: response of ${length} bytes`);
-  }
-
-  async disconnect(): Promise<void> {
-    if (!this.open) return;
-    this.open = false;
-    this.reader.release(this);
-    // A newer connection may have replaced this one after a removal: its handle is not ours to close.
-    const release: NativeCall<void> = (native, done) =>
-      this.slot.session === this.session ? disconnectCall(native, done) : done(undefined);
-    if (this.slot.stuck) {
-      // Behind a hung call: release the handle when that call returns (the card process dies, the slot frees).
-      void this.slot.defer(release);
-      return;
-    }
-    // The card may be gone; the handle is released either way.
-    await this.slot.run('disconnect', release, DISCONNECT_TIMEOUT_MS).catch(() => undefined);
   }
 }
