@@ -1,11 +1,10 @@
 import type { ReaderEvent } from '../card/reader';
-import { JpkiCard } from '../card/jpki';
 import { USER_AUTH_MAX_TRIES } from '../card/emulator/profile';
 import { asKioskError, KioskError } from '../errors';
 import type { Intent } from '../protocol/intents';
 import type { CertificateType } from '../protocol/state';
 import { authenticate, type AuthenticatedSession } from './authenticate';
-import { failFlow, type CustomerFlow, type FlowContext } from './flow';
+import { CardFlow, failFlow, type FlowContext } from './flow';
 import { issueAndPrint, type PrintJobDeps } from './print-job';
 
 /**
@@ -13,22 +12,19 @@ import { issueAndPrint, type PrintJobDeps } from './print-job';
  * certificate. Each async step checks that its transaction is still the current one, so a card pulled or a
  * reset in the middle of an await can never let a stale step move the screen.
  */
-export class IssuanceFlow implements CustomerFlow {
-  private card: JpkiCard | undefined;
+export class IssuanceFlow extends CardFlow {
   private userAuthCertificate: Uint8Array | undefined;
   private auth: AuthenticatedSession | undefined;
   private feePerCopyYen = 0;
   private copies = 1;
   /** A job is at the printer (possibly paused for staff): the card is no longer needed and cancel waits. */
   private printing = false;
-  private readonly generation: number;
-
   constructor(
-    private readonly ctx: FlowContext,
+    ctx: FlowContext,
     private readonly deps: PrintJobDeps,
     private readonly certificate: CertificateType,
   ) {
-    this.generation = ctx.screen.generation;
+    super(ctx);
   }
 
   begin(): void {
@@ -66,42 +62,27 @@ export class IssuanceFlow implements CustomerFlow {
     }
     if (screen === 'takeCardAndCertificate') return this.ctx.finish(null);
     if (this.printing) return; // the job finishes; the card is no longer needed
-    this.ctx.logger.info({ event: 'card.removed', screen }, 'card removed during a transaction');
-    this.ctx.finish({ code: event.type === 'empty' ? 'CARD_REMOVED' : 'READER_UNAVAILABLE', action: 'user' });
+    this.endOnCardRemoval(event);
   }
 
   async wipe(): Promise<void> {
-    const card = this.card;
-    this.card = undefined;
     this.userAuthCertificate = undefined;
     this.auth = undefined;
-    await card?.close().catch(() => undefined);
+    await this.closeCard();
   }
 
-  private current(): boolean {
-    return this.ctx.screen.generation === this.generation;
-  }
-
-  private async readCard(): Promise<void> {
-    if (this.card || this.ctx.screen.busy) return;
-    await this.ctx.screen.exclusive(async () => {
-      try {
-        const card = await JpkiCard.open(this.ctx.reader);
-        if (!this.current()) return void (await card.close().catch(() => undefined));
-        this.card = card;
-        this.userAuthCertificate = await card.readUserAuthCertificate();
-        const triesLeft = await card.userAuthTriesLeft();
-        if (!this.current()) return;
-        if (triesLeft === 0) return this.ctx.screen.showWhenDone({ screen: 'pinLocked' });
-        this.ctx.screen.showWhenDone({
-          screen: 'pin',
-          certificate: this.certificate,
-          triesLeft,
-          maxTries: USER_AUTH_MAX_TRIES,
-        });
-      } catch (error) {
-        if (this.current()) failFlow(this.ctx, error);
-      }
+  private readCard(): Promise<void> {
+    return this.openCard(async (card) => {
+      this.userAuthCertificate = await card.readUserAuthCertificate();
+      const triesLeft = await card.userAuthTriesLeft();
+      if (!this.current()) return;
+      if (triesLeft === 0) return this.ctx.screen.showWhenDone({ screen: 'pinLocked' });
+      this.ctx.screen.showWhenDone({
+        screen: 'pin',
+        certificate: this.certificate,
+        triesLeft,
+        maxTries: USER_AUTH_MAX_TRIES,
+      });
     });
   }
 

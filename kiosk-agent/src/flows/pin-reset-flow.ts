@@ -7,7 +7,7 @@ import { asKioskError, KioskError } from '../errors';
 import type { HqClient } from '../hq/client';
 import type { Intent } from '../protocol/intents';
 import type { PinKind } from '../protocol/state';
-import { failFlow, type CustomerFlow, type FlowContext } from './flow';
+import { CardFlow, failFlow, type FlowContext } from './flow';
 
 const MAX_TRIES: Record<PinKind, number> = { userAuth: USER_AUTH_MAX_TRIES, signature: SIGNATURE_MAX_TRIES };
 const other = (pin: PinKind): PinKind => (pin === 'userAuth' ? 'signature' : 'userAuth');
@@ -21,21 +21,18 @@ type WriteStage = 'before' | 'resetSent' | 'done';
  * challenge) → HQ claims the reservation → the new PIN typed twice → GET CHALLENGE → HQ's one-time token →
  * EXTERNAL AUTHENTICATE → RESET RETRY COUNTER → done. The PINs go to the card only; HQ never sees one.
  */
-export class PinResetFlow implements CustomerFlow {
-  private card: JpkiCard | undefined;
+export class PinResetFlow extends CardFlow {
   private triesLeft: { userAuth: number; signature: number | null } | undefined;
   private reset: PinKind | undefined;
   private resetId: string | undefined;
   private stage: WriteStage = 'before';
   /** Set while the card must come back so the kiosk can read which PIN it holds. */
   private pendingCheck: { reset: PinKind; newPin: string } | undefined;
-  private readonly generation: number;
-
   constructor(
-    private readonly ctx: FlowContext,
+    ctx: FlowContext,
     private readonly deps: { hq: HqClient },
   ) {
-    this.generation = ctx.screen.generation;
+    super(ctx);
   }
 
   begin(): void {
@@ -83,21 +80,14 @@ export class PinResetFlow implements CustomerFlow {
     if (this.pendingCheck) return; // still waiting for the card to come back
     // resetWriting: the running write step sees the card error itself and tells the user which PIN holds.
     if (screen === 'resetWriting') return;
-    this.ctx.logger.info({ event: 'card.removed', screen }, 'card removed during a PIN reset');
     void this.reportNotReset();
-    this.ctx.finish({ code: event.type === 'empty' ? 'CARD_REMOVED' : 'READER_UNAVAILABLE', action: 'user' });
+    this.endOnCardRemoval(event);
   }
 
   async wipe(): Promise<void> {
-    const card = this.card;
-    this.card = undefined;
     this.triesLeft = undefined;
     this.pendingCheck = undefined;
-    await card?.close().catch(() => undefined);
-  }
-
-  private current(): boolean {
-    return this.ctx.screen.generation === this.generation;
+    await this.closeCard();
   }
 
   private provingWith(): PinKind | undefined {
@@ -105,26 +95,18 @@ export class PinResetFlow implements CustomerFlow {
     return state.screen === 'resetProve' ? state.proveWith : undefined;
   }
 
-  private async readCard(): Promise<void> {
-    if (this.card || this.ctx.screen.busy) return;
-    await this.ctx.screen.exclusive(async () => {
-      try {
-        const card = await JpkiCard.open(this.ctx.reader);
-        if (!this.current()) return void (await card.close().catch(() => undefined));
-        this.card = card;
-        const userAuth = await card.userAuthTriesLeft();
-        const signature = (await card.hasSignatureKey()) ? await card.signatureTriesLeft() : null;
-        if (!this.current()) return;
-        this.triesLeft = { userAuth, signature };
-        if (userAuth === 0 && (signature === null || signature === 0)) {
-          // Nothing left to prove possession with: only the city office can help.
-          this.ctx.logger.info({ event: 'pinreset.bothLocked' }, 'both PINs locked');
-          return this.ctx.finish({ code: 'PIN_RESET_BOTH_LOCKED', action: 'user' });
-        }
-        this.ctx.screen.showWhenDone({ screen: 'resetChoose', triesLeft: this.triesLeft });
-      } catch (error) {
-        if (this.current()) failFlow(this.ctx, error);
+  private readCard(): Promise<void> {
+    return this.openCard(async (card) => {
+      const userAuth = await card.userAuthTriesLeft();
+      const signature = (await card.hasSignatureKey()) ? await card.signatureTriesLeft() : null;
+      if (!this.current()) return;
+      this.triesLeft = { userAuth, signature };
+      if (userAuth === 0 && (signature === null || signature === 0)) {
+        // Nothing left to prove possession with: only the city office can help.
+        this.ctx.logger.info({ event: 'pinreset.bothLocked' }, 'both PINs locked');
+        return this.ctx.finish({ code: 'PIN_RESET_BOTH_LOCKED', action: 'user' });
       }
+      this.ctx.screen.showWhenDone({ screen: 'resetChoose', triesLeft: this.triesLeft });
     });
   }
 
