@@ -16,6 +16,7 @@ import { HqClient } from './hq/client';
 import { createLogger } from './logging';
 import { SimulatedPrinter } from './printer/simulated';
 import { IppPrinter } from './printer/ipp';
+import { isPaperLow, jamWhere } from './printer/printer';
 import { StatusUplink } from './hq/status-uplink';
 import { openJournalAndRecover } from './journal/startup';
 import { StaffCodeCheck } from './staff/staff-code';
@@ -95,8 +96,8 @@ export async function startAgent(
       return {
         reader: reader.cardPresent ? 'cardPresent' : 'ready',
         printer: status.state,
-        jamWhere: status.state === 'jam' ? status.where : null,
-        paperLow: 'warnings' in status && (status.warnings ?? []).includes('paperLow'),
+        jamWhere: jamWhere(status),
+        paperLow: isPaperLow(status),
         outOfService: flow.outOfService,
       };
     },

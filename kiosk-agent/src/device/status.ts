@@ -1,18 +1,6 @@
 import type { CardReader } from '../card/reader';
-import type { Printer, PrinterStatus as PrinterState } from '../printer/printer';
+import type { Printer } from '../printer/printer';
 import type { DeviceStatus, DeviceStatusChange } from '../protocol/state';
-
-function printerSummary(status: PrinterState): DeviceStatus['printer'] {
-  switch (status.state) {
-    case 'idle':
-    case 'printing':
-    case 'paperOut':
-    case 'jam':
-    case 'coverOpen':
-    case 'offline':
-      return status.state;
-  }
-}
 
 /**
  * The kiosk's device status as the UI sees it: a snapshot first, then only the fields that change
@@ -26,7 +14,7 @@ export class DeviceStatusMonitor {
   constructor(reader: CardReader, printer: Printer) {
     this.current = {
       reader: reader.cardPresent ? 'cardPresent' : 'ready',
-      printer: printerSummary(printer.status()),
+      printer: printer.status().state,
       hq: 'online',
     };
     this.unsubscribers.push(
@@ -35,7 +23,7 @@ export class DeviceStatusMonitor {
           reader: event.type === 'present' ? 'cardPresent' : event.type === 'empty' ? 'ready' : 'unavailable',
         }),
       ),
-      printer.onStatus((status) => this.update({ printer: printerSummary(status) })),
+      printer.onStatus((status) => this.update({ printer: status.state })),
     );
   }
 

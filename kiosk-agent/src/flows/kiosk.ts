@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { isFault, type Printer, type PrinterFault } from '../printer/printer';
+import { isFault, isPaperLow, jamWhere, type Printer, type PrinterFault } from '../printer/printer';
 import type { StaffCodeCheck } from '../staff/staff-code';
 import type { CardReader, ReaderEvent } from '../card/reader';
 import { KioskError } from '../errors';
@@ -176,14 +176,13 @@ export class Kiosk {
 
   private showStaffMenu(notice: ErrorInfo | null = null): void {
     const status = this.deps.printer.status();
-    const warnings = 'warnings' in status ? (status.warnings ?? []) : [];
     this.screen.show(
       {
         screen: 'staffMenu',
         printer: {
           state: status.state,
-          jamWhere: status.state === 'jam' ? status.where : null,
-          paperLow: warnings.includes('paperLow'),
+          jamWhere: jamWhere(status),
+          paperLow: isPaperLow(status),
         },
         jobPaused: this.paused !== undefined,
         outOfService: this.outOfServiceFlag,

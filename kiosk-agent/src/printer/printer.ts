@@ -76,6 +76,16 @@ export function isFault(status: PrinterStatus): status is PrinterFault {
   return status.state !== 'idle' && status.state !== 'printing';
 }
 
+/** Where the paper is stuck, or null when the printer is not jammed. */
+export function jamWhere(status: PrinterStatus): string | null {
+  return status.state === 'jam' ? status.where : null;
+}
+
+/** Whether the printer warns of low paper (only idle and printing statuses carry warnings). */
+export function isPaperLow(status: PrinterStatus): boolean {
+  return 'warnings' in status && (status.warnings ?? []).includes('paperLow');
+}
+
 /** Words for logs and error details, e.g. `jam (fuser)`. */
 export function describeStatus(status: PrinterStatus): string {
   switch (status.state) {
