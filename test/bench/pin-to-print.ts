@@ -11,12 +11,12 @@ import type {
 } from 'kiosk-agent/protocol/index';
 import { devApi } from '../support/dev-api';
 import { startTestSystem } from '../support/system';
+import { uiToken } from '../support/ui';
 
 const runs = Number(process.argv[2] ?? 20);
 const system = await startTestSystem();
 const dev = devApi(system.kioskUrl);
-const html = await (await fetch(system.kioskUrl)).text();
-const token = /<meta name="kiosk-ui-token" content="([^"]+)"/.exec(html)?.[1];
+const token = await uiToken(system.kioskUrl);
 const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(system.kioskUrl, {
   auth: { token },
   transports: ['websocket'],

@@ -13,6 +13,7 @@ import type {
 import { startTestSystem, type TestSystem } from '../support/system';
 import { ensurePcscStack } from './pcscd';
 import { TEST_SLOT } from './card-rigs';
+import { uiToken } from '../support/ui';
 
 /** The whole agent with `--reader pcsc`: a demo card behind pcscd + vpcd prints a 住民票. */
 let system: TestSystem;
@@ -22,8 +23,7 @@ let state: ScreenState | undefined;
 beforeAll(async () => {
   await ensurePcscStack();
   system = await startTestSystem({ reader: 'pcsc' });
-  const html = await (await fetch(system.kioskUrl)).text();
-  const token = /<meta name="kiosk-ui-token" content="([^"]+)"/.exec(html)?.[1];
+  const token = await uiToken(system.kioskUrl);
   socket = io(system.kioskUrl, { auth: { token }, transports: ['websocket'] });
   socket.on('state', (next) => (state = next));
 });

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
 import { devApi } from '../support/dev-api';
 import { startTestSystem, type TestSystem } from '../support/system';
+import { screenOf, typeDigits } from '../support/ui';
 
 let system: TestSystem;
 let browser: Browser;
@@ -19,13 +20,6 @@ afterAll(async () => {
   await system?.close();
 });
 
-async function typePin(page: Page, pin: string) {
-  for (const digit of pin) await page.getByTestId(`keypad-${digit}`).click();
-  await page.getByTestId('pin-submit').click();
-}
-
-const screen = (page: Page, name: string) => page.locator(`[data-screen="${name}"]`);
-
 describe('a walk-in user prints a 住民票の写し with a demo card', () => {
   it('wrong PIN once, right PIN, confirm, prints, takes the card, back to idle', async () => {
     const dev = devApi(system.kioskUrl);
@@ -36,28 +30,28 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
 
     const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
     await page.goto(system.kioskUrl);
-    await expect.poll(() => screen(page, 'idle').count()).toBe(1);
+    await expect.poll(() => screenOf(page, 'idle').count()).toBe(1);
     await page.getByTestId('start').click();
     await page.getByTestId('certificate-juminhyo').click();
-    await screen(page, 'placeCard').waitFor();
+    await screenOf(page, 'placeCard').waitFor();
 
     await dev.insert('demo-taro');
-    await screen(page, 'pin').waitFor();
+    await screenOf(page, 'pin').waitFor();
     await expect.poll(() => page.getByTestId('tries-left').textContent()).toContain('3');
 
-    await typePin(page, wrongPin);
+    await typeDigits(page, wrongPin);
     await page.locator('[data-testid="notice"][data-code="PIN_WRONG"]').waitFor();
     await expect.poll(() => page.getByTestId('tries-left').textContent()).toContain('2');
     expect((await dev.cards()).find((card) => card.id === 'demo-taro')?.triesLeft.userAuth).toBe(2);
 
-    await typePin(page, taro.pins.userAuth);
-    await screen(page, 'confirm').waitFor();
+    await typeDigits(page, taro.pins.userAuth);
+    await screenOf(page, 'confirm').waitFor();
     expect(await page.getByTestId('fee').textContent()).toMatch(/300/);
     // The right PIN restores the retry counter on the card.
     expect((await dev.cards()).find((card) => card.id === 'demo-taro')?.triesLeft.userAuth).toBe(3);
 
     await page.getByTestId('confirm').click();
-    await screen(page, 'takeCardAndCertificate').waitFor({ timeout: 30_000 });
+    await screenOf(page, 'takeCardAndCertificate').waitFor({ timeout: 30_000 });
 
     const prints = await dev.prints();
     expect(prints).toHaveLength(1);
@@ -68,7 +62,7 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
     expect(meta.height).toBeGreaterThanOrEqual(3508);
 
     await dev.remove();
-    await screen(page, 'idle').waitFor();
+    await screenOf(page, 'idle').waitFor();
     await page.close();
   });
 
@@ -79,9 +73,9 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
     await page.getByTestId('start').click();
     await page.getByTestId('certificate-juminhyo').click();
     await dev.insert('demo-hanako');
-    await screen(page, 'pin').waitFor();
+    await screenOf(page, 'pin').waitFor();
     await dev.remove();
-    await screen(page, 'idle').waitFor();
+    await screenOf(page, 'idle').waitFor();
     await page.locator('[data-testid="notice"][data-code="CARD_REMOVED"]').waitFor();
     await page.close();
   });
@@ -93,10 +87,10 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
     await page.getByTestId('start').click();
     await page.getByTestId('certificate-juminhyo').click();
     await dev.insert('demo-kenichi');
-    await screen(page, 'pinLocked').waitFor();
+    await screenOf(page, 'pinLocked').waitFor();
     expect((await dev.cards()).find((card) => card.id === 'demo-kenichi')?.locked.userAuth).toBe(true);
     await dev.remove();
-    await screen(page, 'idle').waitFor();
+    await screenOf(page, 'idle').waitFor();
     await page.close();
   });
 });

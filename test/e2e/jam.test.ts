@@ -1,9 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STAFF_CODE } from '../../deploy/src/local/seed';
 import { launchChromium } from '../support/browser';
 import { devApi } from '../support/dev-api';
 import { startTestSystem, type TestSystem } from '../support/system';
+import { screenOf, typeDigits } from '../support/ui';
 
 let system: TestSystem;
 let browser: Browser;
@@ -16,7 +17,6 @@ afterAll(async () => {
   await system?.close();
 });
 
-const screen = (page: Page, name: string) => page.locator(`[data-screen="${name}"]`);
 const devPost = (path: string, body: unknown) =>
   fetch(`${system.kioskUrl}${path}`, {
     method: 'POST',
@@ -33,10 +33,9 @@ describe('a paper jam during a 2-copy job, cleared by store staff', () => {
     await page.getByTestId('start').click();
     await page.getByTestId('certificate-juminhyo').click();
     await dev.insert('demo-taro');
-    await screen(page, 'pin').waitFor();
-    for (const digit of taro.pins.userAuth) await page.getByTestId(`keypad-${digit}`).click();
-    await page.getByTestId('pin-submit').click();
-    await screen(page, 'confirm').waitFor();
+    await screenOf(page, 'pin').waitFor();
+    await typeDigits(page, taro.pins.userAuth);
+    await screenOf(page, 'confirm').waitFor();
     await page.getByTestId('copies-plus').click();
     await expect.poll(() => page.getByTestId('fee').textContent()).toMatch(/600/);
 
@@ -47,17 +46,16 @@ describe('a paper jam during a 2-copy job, cleared by store staff', () => {
     await page.getByTestId('confirm').click();
 
     // The customer is asked to call staff; nothing personal is on the screen.
-    await screen(page, 'callStaff').waitFor();
+    await screenOf(page, 'callStaff').waitFor();
     const text = (await page.locator('body').innerText()).replace(/\s+/g, '');
     for (const personal of ['山田', '太郎', 'ヤマダ', '葵市本町']) expect(text).not.toContain(personal);
     expect(await dev.prints()).toHaveLength(0);
 
     // Staff: long press the corner, the staff code, see where the jam is.
     await page.getByTestId('staff-entry').click({ delay: 3100 });
-    await screen(page, 'staffLogin').waitFor();
-    for (const digit of DEMO_STAFF_CODE) await page.getByTestId(`keypad-${digit}`).click();
-    await page.getByTestId('staff-code-submit').click();
-    await screen(page, 'staffMenu').waitFor();
+    await screenOf(page, 'staffLogin').waitFor();
+    await typeDigits(page, DEMO_STAFF_CODE, 'staff-code-submit');
+    await screenOf(page, 'staffMenu').waitFor();
     expect(await page.getByTestId('jam-drawing').getAttribute('data-where')).toBe('fuser');
 
     // Resume while the paper is still stuck: refused, the job keeps waiting.
@@ -67,7 +65,7 @@ describe('a paper jam during a 2-copy job, cleared by store staff', () => {
     // Staff pull the paper out (the simulated printer's "cleared"), then resume.
     expect((await devPost('/dev/printer/clear', {})).status).toBe(200);
     await page.getByTestId('staff-action-resume').click();
-    await screen(page, 'takeCardAndCertificate').waitFor({ timeout: 30_000 });
+    await screenOf(page, 'takeCardAndCertificate').waitFor({ timeout: 30_000 });
 
     // Exactly two pages came out, under two different serials, neither of them the voided one.
     const prints = await dev.prints();
@@ -92,7 +90,7 @@ describe('a paper jam during a 2-copy job, cleared by store staff', () => {
     expect(history.some((row) => JSON.stringify(row.fields).includes('"jam"'))).toBe(true);
 
     await dev.remove();
-    await screen(page, 'idle').waitFor();
+    await screenOf(page, 'idle').waitFor();
     await page.close();
   });
 });

@@ -9,6 +9,7 @@ import { list, reserve } from '../app-simulator/app';
 import { launchChromium } from '../support/browser';
 import { devApi } from '../support/dev-api';
 import { startTestSystem, type TestSystem } from '../support/system';
+import { screenOf, typeDigits } from '../support/ui';
 
 let system: TestSystem;
 let browser: Browser;
@@ -20,13 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await system?.close();
 });
-
-const screen = (page: Page, name: string) => page.locator(`[data-screen="${name}"]`);
-
-async function keypad(page: Page, digits: string) {
-  for (const digit of digits) await page.getByTestId(`keypad-${digit}`).click();
-  await page.getByTestId('pin-submit').click();
-}
 
 async function alnum(page: Page, text: string) {
   for (const char of text) await page.getByTestId(`alnum-${char}`).click();
@@ -56,7 +50,7 @@ async function openKiosk(): Promise<Page> {
   await page.goto(system.kioskUrl);
   await page.getByTestId('start').click();
   await page.getByTestId('service-pinReset').click();
-  await screen(page, 'placeCard').waitFor();
+  await screenOf(page, 'placeCard').waitFor();
   return page;
 }
 
@@ -71,15 +65,15 @@ describe('a PIN reset booked in the smartphone app, finished at the kiosk', () =
     const page = await openKiosk();
     await dev.insert('demo-taro');
     await page.getByTestId('reset-choose-signature').click();
-    await screen(page, 'resetProve').waitFor();
-    await keypad(page, taro.pins.userAuth);
-    await screen(page, 'resetNewPin').waitFor();
+    await screenOf(page, 'resetProve').waitFor();
+    await typeDigits(page, taro.pins.userAuth);
+    await screenOf(page, 'resetNewPin').waitFor();
     await alnum(page, 'KIOSK2026');
     await page.locator('[data-testid="new-pin-step"][data-step="confirm"]').waitFor();
     await alnum(page, 'KIOSK2026');
-    await screen(page, 'resetDone').waitFor();
+    await screenOf(page, 'resetDone').waitFor();
     await dev.remove();
-    await screen(page, 'idle').waitFor();
+    await screenOf(page, 'idle').waitFor();
     await page.close();
 
     expect(await verifiesOnCard('demo-taro', 'signature', 'KIOSK2026')).toBe(true);
@@ -97,15 +91,15 @@ describe('a PIN reset booked in the smartphone app, finished at the kiosk', () =
     const page = await openKiosk();
     await dev.insert('demo-kenichi');
     await page.getByTestId('reset-choose-userAuth').click();
-    await screen(page, 'resetProve').waitFor();
+    await screenOf(page, 'resetProve').waitFor();
     await alnum(page, kenichi.pins.signature!);
-    await screen(page, 'resetNewPin').waitFor();
-    await keypad(page, '8642');
+    await screenOf(page, 'resetNewPin').waitFor();
+    await typeDigits(page, '8642');
     await page.locator('[data-testid="new-pin-step"][data-step="confirm"]').waitFor();
-    await keypad(page, '8642');
-    await screen(page, 'resetDone').waitFor();
+    await typeDigits(page, '8642');
+    await screenOf(page, 'resetDone').waitFor();
     await dev.remove();
-    await screen(page, 'idle').waitFor();
+    await screenOf(page, 'idle').waitFor();
     await page.close();
 
     expect(await verifiesOnCard('demo-kenichi', 'userAuth', '8642')).toBe(true);
@@ -118,7 +112,7 @@ describe('a PIN reset booked in the smartphone app, finished at the kiosk', () =
     const page = await openKiosk();
     await dev.insert('demo-hanako');
     await page.getByTestId('reset-choose-signature').click();
-    await keypad(page, hanako.pins.userAuth);
+    await typeDigits(page, hanako.pins.userAuth);
     await page.locator('[data-testid="notice"][data-code="PIN_RESET_NOT_RESERVED"]').waitFor();
     await dev.remove();
     await page.close();

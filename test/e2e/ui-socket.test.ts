@@ -7,16 +7,14 @@ import type {
   ServerToClientEvents,
 } from 'kiosk-agent/protocol/index';
 import { startTestSystem, type TestSystem } from '../support/system';
+import { uiToken } from '../support/ui';
 
 let system: TestSystem;
 let token: string;
 
 beforeAll(async () => {
   system = await startTestSystem();
-  const html = await (await fetch(system.kioskUrl)).text();
-  const match = /<meta name="kiosk-ui-token" content="([^"]+)"/.exec(html);
-  if (!match?.[1]) throw new Error('no UI token in index.html');
-  token = match[1];
+  token = await uiToken(system.kioskUrl);
 });
 
 afterAll(async () => {

@@ -10,6 +10,7 @@ import { startGateway, type RunningGateway } from 'hq-gateway/server';
 import type { IntentAck, ScreenState } from 'kiosk-agent/protocol/index';
 import { ensureDemoData } from '../../deploy/src/local/seed';
 import { devApi } from '../support/dev-api';
+import { uiToken } from '../support/ui';
 
 /**
  * The real kiosk agent, as a child process, SIGKILLed right after each journal record of a 2-copy job,
@@ -73,8 +74,7 @@ const exited = (child: ChildProcess) =>
 
 /** Drives a 2-copy 住民票 through the UI socket until the agent dies (or finishes). */
 async function orderTwoCopies(url: string, child: ChildProcess): Promise<void> {
-  const html = await (await fetch(url)).text();
-  const token = /<meta name="kiosk-ui-token" content="([^"]+)"/.exec(html)?.[1];
+  const token = await uiToken(url);
   const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false });
   let state: ScreenState | undefined;
   socket.on('state', (next) => (state = next));
