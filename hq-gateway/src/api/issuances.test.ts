@@ -2,13 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignedDocument } from '../issuance/document-signing';
 import {
+  errorCode,
   kioskCall,
   openSession,
   startGatewayFixture,
   type GatewayFixture,
   type TestTerminal,
 } from '../testing/gateway-fixture';
-import { HqErrorBody, IssuanceResponse, SessionResponse } from './schemas';
+import { IssuanceResponse, SessionResponse } from './schemas';
 
 let fx: GatewayFixture;
 
@@ -19,11 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fx?.close();
 });
-
-function errorCode(json: unknown): string | undefined {
-  const parsed = HqErrorBody.safeParse(json);
-  return parsed.success ? parsed.data.error.code : undefined;
-}
 
 async function newSession(terminal: TestTerminal = fx.terminals.a): Promise<string> {
   const answer = await openSession(fx, terminal);

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCa, issueUserAuthCertificate, type IssuedCertificate } from '../pki/test-pki';
 import {
+  errorCode,
   appProof,
   cardSignature,
   kioskCall,
@@ -63,8 +64,7 @@ function childCard(): TestCard {
 }
 
 function errorOf(answer: Answer): { status: number; code: string | undefined } {
-  const parsed = HqErrorBody.safeParse(answer.json);
-  return { status: answer.status, code: parsed.success ? parsed.data.error.code : undefined };
+  return { status: answer.status, code: errorCode(answer.json) };
 }
 
 function faceCheck() {

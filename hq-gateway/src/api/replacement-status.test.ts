@@ -2,8 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignedDocument } from '../issuance/document-signing';
 import { latestStatus } from '../fleet/status';
-import { kioskCall, openSession, startGatewayFixture, type GatewayFixture } from '../testing/gateway-fixture';
-import { HqErrorBody, IssuanceResponse, ReplacementResponse, SessionResponse } from './schemas';
+import {
+  errorCode,
+  kioskCall,
+  openSession,
+  startGatewayFixture,
+  type GatewayFixture,
+} from '../testing/gateway-fixture';
+import { IssuanceResponse, ReplacementResponse, SessionResponse } from './schemas';
 
 let fx: GatewayFixture;
 beforeAll(async () => {
@@ -13,7 +19,6 @@ afterAll(async () => {
   await fx?.close();
 });
 
-const code = (json: unknown) => HqErrorBody.safeParse(json).data?.error.code;
 const call = (path: string, body: unknown = {}) => kioskCall(fx, fx.terminals.a, 'POST', path, body);
 
 async function issueTwo(): Promise<IssuanceResponse> {
@@ -35,7 +40,7 @@ describe('a spoiled copy is voided and replaced under a new serial', () => {
 
     const early = await call(`${path}/replacement`);
     expect(early.status).toBe(409);
-    expect(code(early.json)).toBe('COPY_NOT_SPOILED');
+    expect(errorCode(early.json)).toBe('COPY_NOT_SPOILED');
 
     expect((await call(path, { status: 'spoiled' })).status).toBe(200);
     const answer = await call(`${path}/replacement`);
@@ -56,7 +61,7 @@ describe('a spoiled copy is voided and replaced under a new serial', () => {
     const again = await call(`${path}/replacement`);
     expect(again.status).toBe(200);
     expect(again.text).toBe(answer.text);
-    expect(code((await call(path, { status: 'printed' })).json)).toBe('IDEMPOTENCY_CONFLICT');
+    expect(errorCode((await call(path, { status: 'printed' })).json)).toBe('IDEMPOTENCY_CONFLICT');
     const printed = await call(`/v1/kiosk/issuances/${issuance.issuanceId}/copies/${doc.serial}`, {
       status: 'printed',
     });
@@ -79,11 +84,11 @@ describe('a spoiled copy is voided and replaced under a new serial', () => {
       `/v1/kiosk/issuances/${issuance.issuanceId}/copies/${serial}/replacement`,
       {},
     );
-    expect(code(other.json)).toBe('ISSUANCE_NOT_FOUND');
+    expect(errorCode(other.json)).toBe('ISSUANCE_NOT_FOUND');
     const unknown = await call(
       `/v1/kiosk/issuances/${issuance.issuanceId}/copies/139998-000000-AAAAAAAAAA/replacement`,
     );
-    expect(code(unknown.json)).toBe('COPY_NOT_FOUND');
+    expect(errorCode(unknown.json)).toBe('COPY_NOT_FOUND');
   });
 });
 
@@ -110,7 +115,7 @@ describe('terminal device status', () => {
     });
     const bad = await send({ kind: 'change', fields: { printer: 'on fire' } });
     expect(bad.status).toBe(400);
-    expect(code(bad.json)).toBe('VALIDATION_FAILED');
+    expect(errorCode(bad.json)).toBe('VALIDATION_FAILED');
     const personal = await send({ kind: 'change', fields: { name: '山田 太郎' } });
     expect(personal.status).toBe(400);
   });

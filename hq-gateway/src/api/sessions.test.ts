@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueUserAuthCertificate } from '../pki/test-pki';
 import {
+  errorCode,
   kioskCall,
   newChallenge,
   openSession,
   sessionBody,
   startGatewayFixture,
   type GatewayFixture,
+  type TestTerminal,
 } from '../testing/gateway-fixture';
-import { HqErrorBody, SessionResponse } from './schemas';
+import { HqErrorBody, SessionResponse, type ChallengeResponse } from './schemas';
 
 let fx: GatewayFixture;
 
@@ -21,9 +23,9 @@ afterAll(async () => {
   await fx?.close();
 });
 
-function errorCode(json: unknown): string | undefined {
-  const parsed = HqErrorBody.safeParse(json);
-  return parsed.success ? parsed.data.error.code : undefined;
+/** Posts 山田 太郎's card signature over `challenge` (made for `signerId`) from `terminal`. */
+function postSession(terminal: TestTerminal, challenge: ChallengeResponse, signerId: string) {
+  return kioskCall(fx, terminal, 'POST', '/v1/kiosk/sessions', sessionBody(fx.taroCard, challenge, signerId));
 }
 
 describe('routing and terminal authentication', () => {
@@ -185,68 +187,32 @@ describe('opening a session', () => {
   it('refuses a challenge after 60 seconds', async () => {
     const challenge = await newChallenge(fx, fx.terminals.a);
     fx.clock.advance(60_001);
-    const answer = await kioskCall(
-      fx,
-      fx.terminals.a,
-      'POST',
-      '/v1/kiosk/sessions',
-      sessionBody(fx.taroCard, challenge, fx.terminals.a.id),
-    );
+    const answer = await postSession(fx.terminals.a, challenge, fx.terminals.a.id);
     expect(answer.status).toBe(410);
     expect(errorCode(answer.json)).toBe('CHALLENGE_EXPIRED');
   });
 
   it('does not know another terminal’s challenge, and that attempt does not spend it', async () => {
     const challenge = await newChallenge(fx, fx.terminals.a);
-    const stolen = await kioskCall(
-      fx,
-      fx.terminals.b,
-      'POST',
-      '/v1/kiosk/sessions',
-      sessionBody(fx.taroCard, challenge, fx.terminals.b.id),
-    );
+    const stolen = await postSession(fx.terminals.b, challenge, fx.terminals.b.id);
     expect(stolen.status).toBe(404);
     expect(errorCode(stolen.json)).toBe('CHALLENGE_NOT_FOUND');
-    const own = await kioskCall(
-      fx,
-      fx.terminals.a,
-      'POST',
-      '/v1/kiosk/sessions',
-      sessionBody(fx.taroCard, challenge, fx.terminals.a.id),
-    );
+    const own = await postSession(fx.terminals.a, challenge, fx.terminals.a.id);
     expect(own.status).toBe(201);
   });
 
   it('does not know a challenge id it never issued', async () => {
     const challenge = { challengeId: randomUUID(), nonce: 'AAAA', expiresAt: new Date().toISOString() };
-    const answer = await kioskCall(
-      fx,
-      fx.terminals.a,
-      'POST',
-      '/v1/kiosk/sessions',
-      sessionBody(fx.taroCard, challenge, fx.terminals.a.id),
-    );
+    const answer = await postSession(fx.terminals.a, challenge, fx.terminals.a.id);
     expect(errorCode(answer.json)).toBe('CHALLENGE_NOT_FOUND');
   });
 
   it('refuses a signature made for another terminal with 401, and the challenge is spent', async () => {
     const challenge = await newChallenge(fx, fx.terminals.a);
-    const wrong = await kioskCall(
-      fx,
-      fx.terminals.a,
-      'POST',
-      '/v1/kiosk/sessions',
-      sessionBody(fx.taroCard, challenge, fx.terminals.b.id),
-    );
+    const wrong = await postSession(fx.terminals.a, challenge, fx.terminals.b.id);
     expect(wrong.status).toBe(401);
     expect(errorCode(wrong.json)).toBe('SIGNATURE_INVALID');
-    const retry = await kioskCall(
-      fx,
-      fx.terminals.a,
-      'POST',
-      '/v1/kiosk/sessions',
-      sessionBody(fx.taroCard, challenge, fx.terminals.a.id),
-    );
+    const retry = await postSession(fx.terminals.a, challenge, fx.terminals.a.id);
     expect(errorCode(retry.json)).toBe('CHALLENGE_USED');
   });
 

@@ -4,7 +4,13 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createApp } from '../api/app';
 import { sessionSigningInput } from '../api/signing-input';
-import { APP_SIGNER_ID, ChallengePurpose, ChallengeResponse, TERMINAL_ID_HEADER } from '../api/schemas';
+import {
+  APP_SIGNER_ID,
+  ChallengePurpose,
+  ChallengeResponse,
+  HqErrorBody,
+  TERMINAL_ID_HEADER,
+} from '../api/schemas';
 import { hashTerminalToken } from '../api/terminal-auth';
 import type { Database } from '../db/database';
 import { runMigrations } from '../db/migrate';
@@ -192,6 +198,12 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
       await db.close();
     },
   };
+}
+
+/** The error code of an HQ error body, or undefined when the answer is not one. */
+export function errorCode(json: unknown): string | undefined {
+  const parsed = HqErrorBody.safeParse(json);
+  return parsed.success ? parsed.data.error.code : undefined;
 }
 
 export interface Answer {
