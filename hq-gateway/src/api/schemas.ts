@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { CertificateOptions, CertificateType, DocumentContent } from './certificates';
+
+export * from './certificates';
 
 /**
  * HQ's API contract. Declared once here; the kiosk agent's HQ client imports these schemas
@@ -35,6 +38,7 @@ export const HqErrorCode = z.enum([
   'PIN_RESET_NOT_FOUND',
   'COPY_NOT_SPOILED',
   'NO_SIGNATURE_CERTIFICATE',
+  'OPTIONS_INVALID',
   'INTERNAL',
 ]);
 export type HqErrorCode = z.infer<typeof HqErrorCode>;
@@ -84,9 +88,9 @@ export const SessionResponse = z.object({
   sessionId: z.uuid(),
   expiresAt: z.iso.datetime(),
   municipality: z.object({ code: z.string(), name: z.string() }),
-  services: z.array(z.enum(['juminhyo'])),
-  /** What this resident may get now and for how much (per copy), shown before anything is issued. */
-  offer: z.array(z.object({ certificate: z.enum(['juminhyo']), feeYen: z.number().int().min(0) })),
+  services: z.array(CertificateType),
+  /** Fee per copy of each certificate; the full offer (availability, options, hours) is GET …/offer. */
+  offer: z.array(z.object({ certificate: CertificateType, feeYen: z.number().int().min(0) })),
 });
 export type SessionResponse = z.infer<typeof SessionResponse>;
 
@@ -95,9 +99,8 @@ export const IssuanceRequest = z.strictObject({
   sessionId: z.uuid(),
   /** The same key on a retry yields the same answer. */
   idempotencyKey: z.uuid(),
-  certificateType: z.literal('juminhyo'),
-  /** The walking skeleton issues the holder's own 住民票の写し with default options. */
-  scope: z.literal('self').default('self'),
+  /** Which certificate and its options (the type is `options.type`); HQ re-checks them against the offer. */
+  options: CertificateOptions,
   copies: z.number().int().min(1).max(10).default(1),
 });
 export type IssuanceRequest = z.infer<typeof IssuanceRequest>;
@@ -154,20 +157,10 @@ export const StatusReportResponse = z.object({
   applied: z.boolean(),
 });
 
-/** One person as printed on a 住民票の写し. */
-export const JuminhyoPerson = z.object({
-  name: z.string(),
-  nameKana: z.string(),
-  birthDate: z.iso.date(),
-  sex: z.enum(['male', 'female']),
-  relationship: z.string(),
-  becameResidentOn: z.iso.date(),
-});
-
-/** What the payload of a SignedDocument decodes to. */
+/** What the payload of a SignedDocument decodes to: who/where/when it is bound to, then the certificate. */
 export const DocumentPayload = z.object({
-  version: z.literal(1),
-  type: z.literal('juminhyo'),
+  version: z.literal(2),
+  type: CertificateType,
   serial: z.string().regex(/^[A-Z0-9-]{6,32}$/),
   issuedAt: z.iso.datetime(),
   issuanceId: z.uuid(),
@@ -177,9 +170,10 @@ export const DocumentPayload = z.object({
   cardCertificateSha256: z.string().regex(/^[0-9a-f]{64}$/),
   copy: z.object({ index: z.number().int().min(1), of: z.number().int().min(1) }),
   municipality: z.object({ code: z.string(), name: z.string(), mayor: z.string(), prefecture: z.string() }),
-  address: z.string(),
-  householder: z.string(),
-  persons: z.array(JuminhyoPerson).min(1),
+  /** content.type always equals type. */
+  content: DocumentContent,
+  /** The QR seal printed on every page: a compact text signed by HQ on its own (see SealText). */
+  seal: z.string().max(600),
 });
 export type DocumentPayload = z.infer<typeof DocumentPayload>;
 
@@ -263,3 +257,45 @@ export const PinResetTokenResponse = z.object({
 export const PinResetOutcomeRequest = z.strictObject({ outcome: z.enum(['reset', 'notReset']) });
 export type PinResetOutcomeRequest = z.infer<typeof PinResetOutcomeRequest>;
 export const PinResetOutcomeResponse = z.object({ resetId: z.uuid(), reservation: Reservation });
+
+// ---------------------------------------------------------------------------------------------------
+// The QR seal and GET /v1/verify.
+
+/**
+ * The QR seal: `JPKS1.<base64url(JSON of SealFields)>.<base64url(Ed25519 signature over those JSON bytes)>`,
+ * signed with HQ's document key (keyId inside), so anyone with HQ's public key can check it offline.
+ * Short keys keep the QR code small enough to scan from a 600 dpi print at 25 mm.
+ */
+export const SEAL_PREFIX = 'JPKS1';
+export const SealFields = z.strictObject({
+  /** certificate type */
+  t: CertificateType,
+  /** serial */
+  s: z.string().regex(/^[A-Z0-9-]{6,32}$/),
+  /** issue date (JST, YYYY-MM-DD) */
+  d: z.iso.date(),
+  /** holder's name as printed (the card holder; for 戸籍 the requester) */
+  n: z.string().max(40),
+  /** holder's birth date */
+  b: z.iso.date(),
+  /** municipality code */
+  m: z.string().regex(/^[0-9]{6}$/),
+  /** pages of this copy */
+  p: z.number().int().min(1).max(99),
+  /** HQ document key id */
+  k: z.string().max(32),
+});
+export type SealFields = z.infer<typeof SealFields>;
+
+// GET /v1/verify?seal=<seal text>   (public; no terminal credentials)
+export const VerifyQuery = z.strictObject({ seal: z.string().min(1).max(1200) });
+export const VerifyResponse = z.object({
+  /** valid: HQ signed it and the copy was printed (or is being printed); void: HQ signed it but the copy was
+   * spoiled/voided; forged: the signature, key or format does not check out. */
+  result: z.enum(['valid', 'void', 'forged']),
+  /** The signed fields when the signature verified (valid or void). */
+  fields: SealFields.nullable(),
+  /** Why forged (for the operator; the public page shows only the verdict). */
+  reason: z.string().nullable(),
+});
+export type VerifyResponse = z.infer<typeof VerifyResponse>;

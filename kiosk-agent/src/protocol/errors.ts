@@ -19,6 +19,10 @@ export const ErrorCode = z.enum([
   'HQ_REJECTED',
   'DOCUMENT_INVALID',
   'PRINTER_FAILED',
+  /** The coin/bill acceptor failed; money already inserted is returned. */
+  'PAYMENT_FAILED',
+  /** The chosen options are not in the municipality's offer (HQ refused them). */
+  'OPTIONS_INVALID',
   'INACTIVITY_TIMEOUT',
   'BAD_REQUEST',
   'INVALID_STATE',
@@ -66,6 +70,8 @@ export const errorActions: Record<ErrorCode, ErrorAction> = {
   HQ_REJECTED: 'technician',
   DOCUMENT_INVALID: 'technician',
   PRINTER_FAILED: 'staff',
+  PAYMENT_FAILED: 'staff',
+  OPTIONS_INVALID: 'user',
   INACTIVITY_TIMEOUT: 'automatic',
   BAD_REQUEST: 'automatic',
   INVALID_STATE: 'automatic',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CertificateType, Language, PinKind } from './state';
+import { CertificateOptions, CertificateType, Display, Language, PinKind } from './state';
 import { ErrorInfo } from './errors';
 
 /** The 4-digit user-authentication PIN. Validated before it reaches the card, so a malformed PIN spends no try. */
@@ -20,12 +20,20 @@ export type StaffAction = z.infer<typeof StaffAction>;
 /** What the UI may ask of the agent. The agent decides whether the current state allows it. */
 export const Intent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('selectLanguage'), language: Language }),
+  z.object({ type: z.literal('setDisplay'), display: Display }),
   z.object({ type: z.literal('start') }),
-  z.object({ type: z.literal('selectCertificate'), certificate: CertificateType }),
+  /** Service menu: get a certificate (place card → PIN → choose). */
+  z.object({ type: z.literal('selectIssuance') }),
   z.object({ type: z.literal('submitPin'), pin: UserAuthPin }),
-  /** Number of copies on the confirm screen. */
+  /** chooseCertificate screen. */
+  z.object({ type: z.literal('selectCertificate'), certificate: CertificateType }),
+  /** options screen: the whole option set (the agent checks it against the offer). */
+  z.object({ type: z.literal('setOptions'), options: CertificateOptions }),
   z.object({ type: z.literal('setCopies'), copies: z.number().int().min(1).max(10) }),
+  /** options screen → payment. */
   z.object({ type: z.literal('confirm') }),
+  /** takeCertificate screen: the user is done (otherwise it times out to idle). */
+  z.object({ type: z.literal('finish') }),
   z.object({ type: z.literal('cancel') }),
   z.object({ type: z.literal('stillHere') }),
   // PIN reset

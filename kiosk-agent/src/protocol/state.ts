@@ -1,14 +1,25 @@
 import { z } from 'zod';
+import {
+  CertificateOptions,
+  CertificateType,
+  HouseholdMember,
+  OfferedCertificate,
+  RefusalReason,
+} from 'hq-gateway/api/certificates';
 import { ErrorInfo } from './errors';
 
-export const Language = z.enum(['ja', 'en']);
+export { CertificateOptions, CertificateType, HouseholdMember, OfferedCertificate, RefusalReason };
+
+/** Kiosk languages; 'ja-easy' is やさしい日本語 (short sentences, kana readings). */
+export const Language = z.enum(['ja', 'en', 'zh-Hans', 'ko', 'vi', 'pt', 'ja-easy']);
 export type Language = z.infer<typeof Language>;
 
-export const CertificateType = z.enum(['juminhyo']);
-export type CertificateType = z.infer<typeof CertificateType>;
+/** Display modes for users who need them; reset with every transaction like the language. */
+export const Display = z.object({ largeText: z.boolean(), highContrast: z.boolean() });
+export type Display = z.infer<typeof Display>;
 
 /** What the service menu offers: certificates, and finishing a PIN reset booked in the smartphone app. */
-export const Service = z.enum(['juminhyo', 'pinReset']);
+export const Service = z.enum(['certificate', 'pinReset']);
 export type Service = z.infer<typeof Service>;
 
 /** The two PINs of the JPKI AP: the 4-digit user-authentication PIN and the 6–16 character signature PIN. */
@@ -21,6 +32,7 @@ export type StaffCallReason = z.infer<typeof StaffCallReason>;
 
 const common = {
   language: Language,
+  display: Display,
   /** A message to show on top of the screen (e.g. "the card was removed"), cleared by the next step. */
   notice: ErrorInfo.nullable(),
   /** Set while the inactivity warning is showing: when the kiosk will reset (epoch ms). */
@@ -38,18 +50,46 @@ export const ScreenState = z.discriminatedUnion('screen', [
   z.object({
     screen: z.literal('pin'),
     ...common,
-    certificate: CertificateType,
     triesLeft: z.number().int().min(0),
     maxTries: z.number().int().min(1),
   }),
-  z.object({ screen: z.literal('authenticating'), ...common, certificate: CertificateType }),
+  z.object({ screen: z.literal('authenticating'), ...common }),
+  /** The municipality's offer for this resident: each certificate available, or refused with a reason. */
   z.object({
-    screen: z.literal('confirm'),
+    screen: z.literal('chooseCertificate'),
+    ...common,
+    municipality: z.string(),
+    certificates: z.array(OfferedCertificate.omit({ options: true })),
+  }),
+  /** This resident can get nothing here now (under 15, moved out, …): the reason, then take the card. */
+  z.object({ screen: z.literal('refused'), ...common, reason: RefusalReason }),
+  /** Options and copies for the chosen certificate, with the fee; defaults need one tap ("next"). */
+  z.object({
+    screen: z.literal('options'),
+    ...common,
+    certificate: CertificateType,
+    options: CertificateOptions,
+    /** What may be chosen (household members are shown to the card holder only). */
+    choices: OfferedCertificate.shape.options,
+    copies: z.number().int().min(1).max(10),
+    feePerCopyYen: z.number().int().min(0),
+    feeYen: z.number().int().min(0),
+  }),
+  /** Insert coins or bills; printing needs the card removed first, then starts by itself. */
+  z.object({
+    screen: z.literal('payment'),
     ...common,
     certificate: CertificateType,
     copies: z.number().int().min(1),
-    feeYen: z.number().int().min(0),
-    municipality: z.string(),
+    dueYen: z.number().int().min(0),
+    insertedYen: z.number().int().min(0),
+  }),
+  /** Paid (change returned): take the card back; printing starts when it is out of the reader. */
+  z.object({
+    screen: z.literal('removeCard'),
+    ...common,
+    certificate: CertificateType,
+    changeYen: z.number().int().min(0),
   }),
   z.object({
     screen: z.literal('printing'),
@@ -58,7 +98,15 @@ export const ScreenState = z.discriminatedUnion('screen', [
     page: z.number().int().min(0),
     pages: z.number().int().min(1),
   }),
-  z.object({ screen: z.literal('takeCardAndCertificate'), ...common, certificate: CertificateType }),
+  /** Done: take the certificate(s); refundedYen > 0 when some copies could not be printed and were paid back. */
+  z.object({
+    screen: z.literal('takeCertificate'),
+    ...common,
+    certificate: CertificateType,
+    printedCopies: z.number().int().min(0),
+    copies: z.number().int().min(1),
+    refundedYen: z.number().int().min(0),
+  }),
   z.object({ screen: z.literal('pinLocked'), ...common }),
 
   // PIN reset booked in the smartphone app (jpki-card.md "PIN reset at the kiosk").
@@ -110,12 +158,14 @@ export type ScreenName = ScreenState['screen'];
 export const ReaderStatus = z.enum(['ready', 'cardPresent', 'unavailable']);
 export const PrinterStatus = z.enum(['idle', 'printing', 'paperOut', 'jam', 'coverOpen', 'offline']);
 export const HqLinkStatus = z.enum(['online', 'offline']);
+export const PaymentStatus = z.enum(['ready', 'accepting', 'unavailable']);
 
 /** Device status snapshot, then only the fields that changed (XFS4IoT Common.Status style). */
 export const DeviceStatus = z.object({
   reader: ReaderStatus,
   printer: PrinterStatus,
   hq: HqLinkStatus,
+  payment: PaymentStatus,
 });
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
 export const DeviceStatusChange = DeviceStatus.partial();
