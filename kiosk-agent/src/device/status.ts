@@ -1,4 +1,5 @@
 import type { CardReader } from '../card/reader';
+import type { PaymentDevice } from '../payment/payment-device';
 import type { Printer } from '../printer/printer';
 import type { DeviceStatus, DeviceStatusChange } from '../protocol/state';
 
@@ -11,11 +12,12 @@ export class DeviceStatusMonitor {
   private readonly listeners = new Set<(change: DeviceStatusChange) => void>();
   private readonly unsubscribers: (() => void)[] = [];
 
-  constructor(reader: CardReader, printer: Printer) {
+  constructor(reader: CardReader, printer: Printer, payment: PaymentDevice) {
     this.current = {
       reader: reader.cardPresent ? 'cardPresent' : 'ready',
       printer: printer.status().state,
       hq: 'online',
+      payment: payment.state,
     };
     this.unsubscribers.push(
       reader.onEvent((event) =>
@@ -24,6 +26,7 @@ export class DeviceStatusMonitor {
         }),
       ),
       printer.onStatus((status) => this.update({ printer: status.state })),
+      payment.onState((state) => this.update({ payment: state })),
     );
   }
 

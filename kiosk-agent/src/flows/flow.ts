@@ -14,8 +14,8 @@ export interface FlowContext {
   logger: Logger;
   /** Ends the transaction: wipes it and shows idle with an optional message. */
   finish(notice: ErrorInfo | null): void;
-  /** A printer fault during a job: call store staff, then wait until they resume it. */
-  staff: PrintJobHooks;
+  /** A printer fault during a job: call store staff, then wait until they resume (or cancel) it. */
+  staff: Pick<PrintJobHooks, 'onFault' | 'waitForStaff'>;
 }
 
 /** One customer transaction (issuance, PIN reset): started from the service menu, ended by finish(). */

@@ -8,6 +8,7 @@ import { VirtualJpkiCard } from '../card/emulator/virtual-card';
 import { makeTestProfile } from '../card/emulator/testing/test-keys';
 import { KioskError } from '../errors';
 import { HqClient } from '../hq/client';
+import { SimulatedPaymentDevice } from '../payment/simulated';
 import { SimulatedPrinter } from '../printer/simulated';
 import type { ScreenState } from '../protocol/state';
 import { openJournal } from '../journal/index';
@@ -34,6 +35,7 @@ async function setup(inactivity = { idleMs: 60_000, warningMs: 20_000 }) {
     reader,
     printer,
     hq,
+    payment: new SimulatedPaymentDevice(),
     documentPublicKey: '',
     render: () => Promise.reject(new Error('not used')),
     logger: pino({ level: 'silent' }),
@@ -61,7 +63,7 @@ describe('Kiosk: the issuance flow', () => {
   it('walks idle → menu → place card → PIN with the tries left read from the card', async () => {
     const { reader, flow } = await setup();
     await flow.handle({ type: 'start' });
-    await flow.handle({ type: 'selectCertificate', certificate: 'juminhyo' });
+    await flow.handle({ type: 'selectIssuance' });
     expect(flow.state.screen).toBe('placeCard');
     reader.insert(new VirtualJpkiCard(await makeTestProfile({ userAuthTriesLeft: 2 })));
     await untilScreen(flow, 'pin');
@@ -81,7 +83,7 @@ describe('Kiosk: the issuance flow', () => {
   it('a card pulled at the PIN screen returns to idle with CARD_REMOVED', async () => {
     const { reader, flow } = await setup();
     await flow.handle({ type: 'start' });
-    await flow.handle({ type: 'selectCertificate', certificate: 'juminhyo' });
+    await flow.handle({ type: 'selectIssuance' });
     reader.insert(new VirtualJpkiCard(await makeTestProfile()));
     await untilScreen(flow, 'pin');
     reader.remove();
@@ -91,7 +93,7 @@ describe('Kiosk: the issuance flow', () => {
   it('a locked card shows the locked screen without spending anything', async () => {
     const { reader, flow } = await setup();
     await flow.handle({ type: 'start' });
-    await flow.handle({ type: 'selectCertificate', certificate: 'juminhyo' });
+    await flow.handle({ type: 'selectIssuance' });
     const card = new VirtualJpkiCard(await makeTestProfile({ userAuthTriesLeft: 0 }));
     reader.insert(card);
     await untilScreen(flow, 'pinLocked');
@@ -101,7 +103,7 @@ describe('Kiosk: the issuance flow', () => {
   it('a wrong PIN stays on the PIN screen with the new tries left; HQ unreachable after a right PIN resets', async () => {
     const { reader, flow } = await setup();
     await flow.handle({ type: 'start' });
-    await flow.handle({ type: 'selectCertificate', certificate: 'juminhyo' });
+    await flow.handle({ type: 'selectIssuance' });
     const card = new VirtualJpkiCard(await makeTestProfile({ userAuthPin: '1234' }));
     reader.insert(card);
     await untilScreen(flow, 'pin');

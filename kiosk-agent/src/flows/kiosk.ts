@@ -11,10 +11,11 @@ import type { InactivityTiming } from './inactivity';
 import type { CustomerFlow, FlowContext } from './flow';
 import { IssuanceFlow } from './issuance-flow';
 import { PinResetFlow } from './pin-reset-flow';
-import type { PrintJobDeps } from './print-job';
+import type { IssuanceDeps } from './issuance-flow';
+import type { StaffDecision } from './print-job';
 import { ScreenController } from './screen';
 
-export interface KioskDeps extends PrintJobDeps {
+export interface KioskDeps extends IssuanceDeps {
   reader: CardReader;
   printer: Printer & { refillPaper?: () => void };
   logger: Logger;
@@ -48,7 +49,7 @@ export class Kiosk {
   private readonly unsubscribeReader: () => void;
   private outOfServiceFlag = false;
   /** A print job waiting for staff to clear a printer fault. */
-  private paused: { reason: StaffCallReason; resume: () => void } | undefined;
+  private paused: { reason: StaffCallReason; resume: (decision: StaffDecision) => void } | undefined;
   /** Set while staff mode is open: the last action, for feedback. */
   private staffMode: { lastAction: Exclude<StaffAction, 'exit'> | null } | undefined;
 
@@ -67,9 +68,9 @@ export class Kiosk {
       staff: {
         onFault: (fault) => this.pauseForStaff(fault),
         waitForStaff: () =>
-          new Promise<void>((resolve) => {
+          new Promise<StaffDecision>((resolve) => {
             if (this.paused) this.paused.resume = resolve;
-            else resolve();
+            else resolve('resume');
           }),
       },
     };
@@ -93,6 +94,8 @@ export class Kiosk {
     switch (intent.type) {
       case 'selectLanguage':
         return this.screen.setLanguage(intent.language);
+      case 'setDisplay':
+        return this.screen.setDisplay(intent.display);
       case 'stillHere':
         return;
       case 'cancel':
@@ -111,10 +114,10 @@ export class Kiosk {
       case 'start':
         if (this.outOfServiceFlag) throw new KioskError('OUT_OF_SERVICE');
         this.screen.expect('idle');
-        return this.screen.show({ screen: 'serviceMenu', services: ['juminhyo', 'pinReset'] });
-      case 'selectCertificate':
+        return this.screen.show({ screen: 'serviceMenu', services: ['certificate', 'pinReset'] });
+      case 'selectIssuance':
         this.screen.expect('serviceMenu');
-        return this.begin(new IssuanceFlow(this.ctx, this.deps, intent.certificate));
+        return this.begin(new IssuanceFlow(this.ctx, this.deps));
       case 'selectPinReset':
         this.screen.expect('serviceMenu');
         return this.begin(new PinResetFlow(this.ctx, { hq: this.deps.hq }));
@@ -148,6 +151,7 @@ export class Kiosk {
     this.active = undefined;
     this.paused = undefined;
     void flow?.wipe();
+    this.screen.resetPreferences();
     this.showRest(notice);
   }
 
@@ -208,7 +212,16 @@ export class Kiosk {
         // The paused job prints the spoiled copy again (new serial) and shows the customer its progress.
         this.paused = undefined;
         this.staffMode = undefined;
-        paused.resume();
+        paused.resume('resume');
+        return;
+      }
+      case 'cancelJob': {
+        // The printer cannot be fixed now: the customer gets the fee of the missing copies back.
+        const paused = this.paused;
+        if (!paused) return this.showStaffMenu();
+        this.paused = undefined;
+        this.staffMode = undefined;
+        paused.resume('cancel');
         return;
       }
       case 'refillPaper':

@@ -9,6 +9,7 @@ import {
 import { KioskError } from '../errors';
 import type { AuthenticatedSession } from './authenticate';
 import { verifyBinding } from './print-job';
+import { testPayload } from './testing/documents';
 
 const hqKey = generateDocumentSigningKeyPem();
 const signingKey = loadDocumentSigningKey(hqKey.privateKeyPem);
@@ -27,31 +28,10 @@ const auth: AuthenticatedSession = {
 const issuanceId = randomUUID();
 
 function payload(overrides: Partial<DocumentPayload> = {}): DocumentPayload {
-  return {
-    version: 1,
-    type: 'juminhyo',
-    serial: '139998-261122-ABCDEFGHJK',
-    issuedAt: new Date().toISOString(),
-    issuanceId,
-    sessionId: auth.session.sessionId,
-    terminalId,
-    cardCertificateSha256: certificateSha256,
-    copy: { index: 1, of: 1 },
-    municipality: { code: '139998', name: '葵市', mayor: '葵 一郎', prefecture: '東京都' },
-    address: '東京都葵市本町1-2-3',
-    householder: '山田 太郎',
-    persons: [
-      {
-        name: '山田 太郎',
-        nameKana: 'ヤマダ タロウ',
-        birthDate: '1975-04-01',
-        sex: 'male',
-        relationship: '世帯主',
-        becameResidentOn: '2001-04-01',
-      },
-    ],
-    ...overrides,
-  };
+  return testPayload(
+    { issuanceId, sessionId: auth.session.sessionId, terminalId, cardCertificateSha256: certificateSha256 },
+    overrides,
+  );
 }
 
 function issuance(...docs: DocumentPayload[]): IssuanceResponse {
@@ -99,7 +79,8 @@ describe('verifyBinding: only documents for this session, this card and this ter
     const genuine = issuance(payload());
     const doc = genuine.documents[0]!;
     const json = JSON.parse(Buffer.from(doc.payload, 'base64url').toString('utf8')) as DocumentPayload;
-    json.persons[0]!.name = '別人 花子';
+    if (json.content.type !== 'juminhyo') throw new Error('test payload is a 住民票');
+    json.content.persons[0]!.name = '別人 花子';
     const tampered: IssuanceResponse = {
       ...genuine,
       documents: [{ ...doc, payload: Buffer.from(JSON.stringify(json)).toString('base64url') }],

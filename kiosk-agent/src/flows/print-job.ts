@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { DocumentPayload, IssuanceResponse, SignedDocument } from 'hq-gateway/api/schemas';
+import type {
+  CertificateOptions,
+  DocumentPayload,
+  IssuanceResponse,
+  SignedDocument,
+} from 'hq-gateway/api/schemas';
 import { verifySignedDocument } from 'hq-gateway/issuance/document-signing';
 import { KioskError } from '../errors';
 import type { HqClient } from '../hq/client';
 import { recoverJob, type Journal, type PreparedCopy, type RecoveryPorts } from '../journal/index';
 import { PrintInterrupted, type Printer, type PrinterFault } from '../printer/printer';
-import type { RenderedPage } from '../render/juminhyo';
+import type { RenderedPage } from '../render/index';
 import type { AuthenticatedSession } from './authenticate';
 
 export interface PrintJobDeps {
@@ -18,13 +23,17 @@ export interface PrintJobDeps {
   journal: Journal;
 }
 
-/** What the job needs from the kiosk while it runs: someone to clear a printer fault. */
+/** What the job needs from the kiosk while it runs: someone to clear a printer fault, and the cash box. */
 export interface PrintJobHooks {
   /** A copy was spoiled by a printer fault: call staff (the job waits in `waitForStaff`). */
   onFault(fault: PrinterFault | undefined): void;
-  /** Resolves when staff cleared the fault and pressed resume. */
-  waitForStaff(): Promise<void>;
+  /** Resolves when staff cleared the fault and pressed resume, or gave up on the job. */
+  waitForStaff(): Promise<StaffDecision>;
+  /** Pays back the fee of copies that will not be printed. */
+  refund(amountYen: number): Promise<void>;
 }
+
+export type StaffDecision = 'resume' | 'cancel';
 
 /**
  * Checks that every document is signed by HQ and bound to this session, this terminal and the card that
@@ -56,56 +65,81 @@ export function verifyBinding(
   });
 }
 
+/** The documents HQ issued for a paid request, checked and ready to print. */
+export interface IssuedDocuments {
+  issuanceId: string;
+  /** For all copies, as HQ quoted it. */
+  feeYen: number;
+  documents: DocumentPayload[];
+}
+
+/** Asks HQ for the documents and verifies their signature and binding before anything else happens. */
+export async function requestDocuments(
+  deps: Pick<PrintJobDeps, 'hq' | 'documentPublicKey'>,
+  auth: AuthenticatedSession,
+  request: { options: CertificateOptions; copies: number },
+): Promise<IssuedDocuments> {
+  const issuance = await deps.hq.issue({
+    sessionId: auth.session.sessionId,
+    idempotencyKey: randomUUID(),
+    options: request.options,
+    copies: request.copies,
+  });
+  const documents = verifyBinding(issuance, auth, deps.hq.terminalId, deps.documentPublicKey);
+  return { issuanceId: issuance.issuanceId, feeYen: issuance.feeYen, documents };
+}
+
 export interface PrintedJob {
   jobId: string;
   issuanceId: string;
+  /** Serials HQ recorded as printed, in order. */
   serials: string[];
+  /** Fee paid back for copies that could not be printed. */
+  refundedYen: number;
 }
 
+/** Staff gave up on a paused job (the printer cannot be fixed now): the missing copies are refunded. */
+class JobCancelledByStaff extends Error {}
+
 /**
- * Requests the documents, verifies their binding, and prints every copy exactly once through the job
- * journal: a copy spoiled by a jam is reported spoiled (HQ voids it), staff clear the printer, and the copy
- * is printed again under a new serial from HQ. The same journal lets a restarted agent finish the job.
+ * Prints every copy exactly once through the job journal: a copy spoiled by a jam is reported spoiled (HQ
+ * voids it), staff clear the printer, and the copy is printed again under a new serial from HQ. When staff
+ * cancel instead, the fee of every copy not printed is paid back. The same journal lets a restarted agent
+ * finish the job.
  */
-export async function issueAndPrint(
+export async function printDocuments(
   deps: PrintJobDeps,
   auth: AuthenticatedSession,
-  request: { copies: number },
+  issued: IssuedDocuments,
+  paidYen: number,
   hooks: PrintJobHooks,
 ): Promise<PrintedJob> {
   const { hq, journal } = deps;
-  const issuance = await hq.issue({
-    sessionId: auth.session.sessionId,
-    idempotencyKey: randomUUID(),
-    certificateType: 'juminhyo',
-    scope: 'self',
-    copies: request.copies,
-  });
-  const documents = verifyBinding(issuance, auth, hq.terminalId, deps.documentPublicKey);
+  const { issuanceId, documents } = issued;
   const jobId = randomUUID();
   await journal.append({
     type: 'job.opened',
     jobId,
-    issuanceId: issuance.issuanceId,
+    issuanceId,
     copies: documents.length,
-    feeYen: issuance.feeYen,
+    feeYen: issued.feeYen,
   });
-  // The fee was accepted on the confirm screen; a payment device records the money here (a later issue).
-  await journal.append({ type: 'job.paid', jobId, amountYen: issuance.feeYen });
+  if (paidYen > 0) await journal.append({ type: 'job.paid', jobId, amountYen: paidYen });
 
   const serials: string[] = [];
+  let refundedYen = 0;
   const ports: RecoveryPorts = {
-    reportCopy: async (issuanceId, serial, status) => {
-      await hq.reportCopy(issuanceId, serial, { status });
+    reportCopy: async (id, serial, status) => {
+      await hq.reportCopy(id, serial, { status });
       if (status === 'printed') serials.push(serial);
     },
     prepareCopy: async (_job, copyIndex, replaces) => {
       let doc = documents[copyIndex]; // the journal counts copies from 0
       if (replaces !== null) {
-        await hooks.waitForStaff();
-        const replacement = await hq.replaceCopy(issuance.issuanceId, replaces);
+        if ((await hooks.waitForStaff()) === 'cancel') throw new JobCancelledByStaff();
+        const replacement = await hq.replaceCopy(issuanceId, replaces);
         [doc] = verifyBinding(
-          { issuanceId: issuance.issuanceId, documents: [replacement.document] },
+          { issuanceId, documents: [replacement.document] },
           auth,
           hq.terminalId,
           deps.documentPublicKey,
@@ -114,15 +148,21 @@ export async function issueAndPrint(
       if (!doc) throw new KioskError('INTERNAL', `no document for copy ${copyIndex}`);
       return preparedCopy(deps, jobId, doc);
     },
-    refund: async () => {
-      // No payment device yet: nothing was taken, nothing to give back.
+    refund: async (_job, amountYen) => {
+      await hooks.refund(amountYen);
+      refundedYen += amountYen;
     },
   };
+  let canReprint = true;
   for (;;) {
     try {
-      await recoverJob(journal, jobId, ports, { canReprint: true });
-      return { jobId, issuanceId: issuance.issuanceId, serials };
+      await recoverJob(journal, jobId, ports, { canReprint });
+      return { jobId, issuanceId, serials, refundedYen };
     } catch (error) {
+      if (error instanceof JobCancelledByStaff) {
+        canReprint = false;
+        continue;
+      }
       if (!(error instanceof PrintInterrupted)) throw error;
       // The journal already holds the copy as spoiled; the next round reports it, waits for staff and
       // prints it again under a new serial.

@@ -1,20 +1,26 @@
 import type { ErrorInfo } from '../protocol/errors';
-import type { Language, ScreenState } from '../protocol/state';
+import type { Display, Language, ScreenState } from '../protocol/state';
 import { KioskError } from '../errors';
 import { InactivityTimer, type InactivityTiming } from './inactivity';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A screen as a flow describes it: the common fields (language, notice, inactivity) are the controller's. */
-export type ScreenSpec = DistributiveOmit<ScreenState, 'language' | 'notice' | 'inactivityResetAt'>;
+export type ScreenSpec = DistributiveOmit<ScreenState, CommonField>;
+type CommonField = 'language' | 'display' | 'notice' | 'inactivityResetAt';
+
+const DEFAULT_DISPLAY: Display = { largeText: false, highContrast: false };
 
 /** Screens on which the customer is expected to act, so the inactivity timer runs. */
 const WAITING_FOR_USER = new Set<ScreenState['screen']>([
   'serviceMenu',
   'placeCard',
   'pin',
-  'confirm',
+  'chooseCertificate',
+  'refused',
+  'options',
+  'payment',
   'pinLocked',
-  'takeCardAndCertificate',
+  'takeCertificate',
   'resetChoose',
   'resetProve',
   'resetNewPin',
@@ -28,7 +34,13 @@ const WAITING_FOR_USER = new Set<ScreenState['screen']>([
  * generation counter that invalidates every async step of a transaction once it is reset.
  */
 export class ScreenController {
-  private current: ScreenState = { screen: 'idle', language: 'ja', notice: null, inactivityResetAt: null };
+  private current: ScreenState = {
+    screen: 'idle',
+    language: 'ja',
+    display: DEFAULT_DISPLAY,
+    notice: null,
+    inactivityResetAt: null,
+  };
   private readonly listeners = new Set<(state: ScreenState) => void>();
   private readonly inactivity: InactivityTimer;
   private generationCounter = 0;
@@ -71,6 +83,7 @@ export class ScreenController {
     this.current = {
       ...next,
       language: this.current.language,
+      display: this.current.display,
       notice: notice ?? null,
       inactivityResetAt: null,
     } as ScreenState;
@@ -87,6 +100,15 @@ export class ScreenController {
 
   setLanguage(language: Language): void {
     this.patchCommon({ language });
+  }
+
+  setDisplay(display: Display): void {
+    this.patchCommon({ display });
+  }
+
+  /** The next customer starts in Japanese with the standard display (applied with the next screen). */
+  resetPreferences(): void {
+    this.current = { ...this.current, language: 'ja', display: DEFAULT_DISPLAY };
   }
 
   /** Any touch: the warning goes away and the countdown restarts. */
@@ -139,7 +161,9 @@ export class ScreenController {
     this.inactivity.stop();
   }
 
-  private patchCommon(fields: Partial<Pick<ScreenState, 'language' | 'inactivityResetAt'>>): void {
+  private patchCommon(
+    fields: Partial<Pick<ScreenState, 'language' | 'display' | 'inactivityResetAt'>>,
+  ): void {
     this.current = { ...this.current, ...fields };
     this.emit();
   }

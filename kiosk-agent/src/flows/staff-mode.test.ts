@@ -8,6 +8,7 @@ import { EmulatorReader } from '../card/emulator-reader';
 import { KioskError } from '../errors';
 import { HqClient } from '../hq/client';
 import { openJournal } from '../journal/index';
+import { SimulatedPaymentDevice } from '../payment/simulated';
 import { SimulatedPrinter } from '../printer/simulated';
 import { StaffCodeCheck } from '../staff/staff-code';
 import { Kiosk } from './kiosk';
@@ -37,6 +38,7 @@ async function setup(inactivity = { idleMs: 60_000, warningMs: 20_000 }) {
       credentials: { terminalId: 'T-TEST', token: 'x'.repeat(32) },
       retries: 0,
     }),
+    payment: new SimulatedPaymentDevice(),
     documentPublicKey: '',
     render: () => Promise.reject(new Error('not used')),
     logger: pino({ level: 'silent' }),

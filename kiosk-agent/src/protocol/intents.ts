@@ -14,7 +14,16 @@ export const SignaturePin = z
 /** A staff code from HQ (digits). */
 export const StaffCode = z.string().regex(/^[0-9]{6,8}$/);
 
-export const StaffAction = z.enum(['resume', 'refillPaper', 'testPage', 'outOfService', 'inService', 'exit']);
+/** cancelJob: the printer cannot be fixed now; the paused customer's missing copies are refunded. */
+export const StaffAction = z.enum([
+  'resume',
+  'cancelJob',
+  'refillPaper',
+  'testPage',
+  'outOfService',
+  'inService',
+  'exit',
+]);
 export type StaffAction = z.infer<typeof StaffAction>;
 
 /** What the UI may ask of the agent. The agent decides whether the current state allows it. */

@@ -149,7 +149,9 @@ export const ScreenState = z.discriminatedUnion('screen', [
     jobPaused: z.boolean(),
     outOfService: z.boolean(),
     /** The last staff action's result, for feedback. */
-    lastAction: z.enum(['resume', 'refillPaper', 'testPage', 'outOfService', 'inService']).nullable(),
+    lastAction: z
+      .enum(['resume', 'cancelJob', 'refillPaper', 'testPage', 'outOfService', 'inService'])
+      .nullable(),
   }),
 ]);
 export type ScreenState = z.infer<typeof ScreenState>;
