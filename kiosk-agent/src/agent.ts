@@ -14,6 +14,7 @@ import { VirtualCardDeck } from './dev/virtual-cards';
 import { Kiosk } from './flows/kiosk';
 import { HqClient } from './hq/client';
 import { createLogger } from './logging';
+import { SimulatedPaymentDevice } from './payment/simulated';
 import { SimulatedPrinter } from './printer/simulated';
 import { IppPrinter } from './printer/ipp';
 import { isPaperLow, jamWhere } from './printer/printer';
@@ -71,6 +72,8 @@ export async function startAgent(
   await ippPrinter?.start();
   const printer = simulatedPrinter ?? ippPrinter;
   if (!printer) throw new Error('no printer');
+  // No real coin/bill acceptor driver exists yet: every kiosk runs the simulated one (dev panel drives it).
+  const payment = new SimulatedPaymentDevice();
   const hq = new HqClient({ baseUrl: options.hqUrl, credentials });
   const journal = await openJournalAndRecover(paths.journal, hq, logger);
   const staffCode = await StaffCodeCheck.load(paths.staffCode).catch((error: unknown) => {
@@ -83,12 +86,13 @@ export async function startAgent(
     reader,
     printer,
     hq,
+    payment,
     documentPublicKey,
     render: (doc) => renderDocument(doc, { dpi: PRINT_DPI }),
     logger,
     inactivity: options.inactivity,
   });
-  const devices = new DeviceStatusMonitor(reader, printer);
+  const devices = new DeviceStatusMonitor(reader, printer, payment);
   const uplink = new StatusUplink(
     hq,
     () => {
@@ -110,20 +114,21 @@ export async function startAgent(
   ];
   uplink.update();
   const uiToken = randomBytes(24).toString('base64url');
-  // The developer panel exists only in simulation (virtual card reader); never with a real reader.
-  const dev = emulator
-    ? devRoutes({
-        deck: new VirtualCardDeck(paths.cards, emulator),
-        printer: simulatedPrinter,
-        outputDir: options.outputDir,
-        // The demo staff code in clear, like the virtual cards' PINs: simulation data only.
-        staffCode: await readFile(paths.devStaffCode, 'utf8').then(
+  // The developer panel drives simulated devices only: the virtual cards never appear with a real reader.
+  const dev = devRoutes({
+    deck: emulator ? new VirtualCardDeck(paths.cards, emulator) : undefined,
+    printer: simulatedPrinter,
+    payment,
+    outputDir: options.outputDir,
+    // The demo staff code in clear, like the virtual cards' PINs: simulation data only.
+    staffCode: emulator
+      ? await readFile(paths.devStaffCode, 'utf8').then(
           (code) => code.trim(),
           () => undefined,
-        ),
-      })
-    : undefined;
-  const app = createHttpApp({ ui: await uiRoutes(options.uiDist, uiToken), ...(dev && { dev }), logger });
+        )
+      : undefined,
+  });
+  const app = createHttpApp({ ui: await uiRoutes(options.uiDist, uiToken), dev, logger });
   const server = createServer(app);
   const io = attachUiSocket(server, { uiToken, flow, devices, logger });
   await new Promise<void>((resolve, reject) => {

@@ -37,8 +37,9 @@ const reach = (screen: ScreenState['screen'], timeout = 15_000) =>
   expect.poll(() => state?.screen, { timeout }).toBe(screen);
 
 describe('the agent over PC/SC', () => {
-  it('has no developer panel with a real reader', async () => {
+  it('has no virtual cards with a real reader (only the simulated coin acceptor)', async () => {
     expect((await fetch(`${system.kioskUrl}/dev/cards`)).status).toBe(404);
+    expect((await fetch(`${system.kioskUrl}/dev/payment`)).status).toBe(200);
   });
 
   it('authenticates and prints with a card behind pcscd, and returns to idle when it is pulled', async () => {
@@ -47,19 +48,32 @@ describe('the agent over PC/SC', () => {
     const card = new VirtualJpkiCard(profile, { persist: persistToFile(file) });
     await reach('idle');
     expect(await send({ type: 'start' })).toEqual({ ok: true });
-    expect(await send({ type: 'selectCertificate', certificate: 'juminhyo' })).toEqual({ ok: true });
+    expect(await send({ type: 'selectIssuance' })).toEqual({ ok: true });
     const vcard = VpcdClient.forCard(card, { slot: TEST_SLOT });
     vcard.start();
     try {
       await reach('pin');
       expect(state).toMatchObject({ triesLeft: 3 });
       expect(await send({ type: 'submitPin', pin: profile.userAuth.pin })).toEqual({ ok: true });
-      await reach('confirm');
+      await reach('chooseCertificate');
+      expect(await send({ type: 'selectCertificate', certificate: 'juminhyo' })).toEqual({ ok: true });
+      await reach('options');
       expect(await send({ type: 'confirm' })).toEqual({ ok: true });
-      await reach('takeCardAndCertificate', 30_000);
+      await reach('payment');
+      const paid = await fetch(`${system.kioskUrl}/dev/payment/insert`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ yen: 1000 }),
+      });
+      expect(paid.status).toBe(200);
+      await reach('removeCard', 30_000);
     } finally {
+      // Taking the card out of the (real PC/SC) reader is what starts printing.
       await vcard.stop();
     }
+    await reach('takeCertificate', 30_000);
+    expect(state).toMatchObject({ printedCopies: 1, refundedYen: 0 });
+    expect(await send({ type: 'finish' })).toEqual({ ok: true });
     await reach('idle');
   });
 });

@@ -10,6 +10,7 @@ import type { CardProfile } from 'kiosk-agent/card/emulator/profile';
 import { openJournal } from 'kiosk-agent/journal/index';
 import { Kiosk } from 'kiosk-agent/flows/kiosk';
 import { HqClient } from 'kiosk-agent/hq/client';
+import { SimulatedPaymentDevice } from 'kiosk-agent/payment/simulated';
 import { SimulatedPrinter } from 'kiosk-agent/printer/simulated';
 import { renderDocument } from 'kiosk-agent/render/juminhyo';
 import type { ScreenState } from 'kiosk-agent/protocol/state';
@@ -37,6 +38,7 @@ export async function startKioskHarness() {
     journal,
     reader,
     printer: new SimulatedPrinter(path.join(root, 'output')),
+    payment: new SimulatedPaymentDevice(),
     hq: new HqClient({ baseUrl: gateway.url, credentials, retries: 0 }),
     documentPublicKey: await readFile(path.join(dataDir, 'kiosk', 'hq-document-signing.pub'), 'utf8'),
     render: (doc) => renderDocument(doc),

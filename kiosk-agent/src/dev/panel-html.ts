@@ -1,3 +1,5 @@
+import { paymentPanelCss, paymentPanelHtml, paymentPanelScript } from './payment-panel-html';
+
 /** The developer panel page: a thin client of the /dev JSON API (simulation mode only). */
 export const devPanelHtml = `<!doctype html>
 <html lang="en">
@@ -12,13 +14,14 @@ export const devPanelHtml = `<!doctype html>
   .inserted { background: #e6f4ea; } .locked { color: #b00020; font-weight: 600; }
   .prints { display: flex; flex-wrap: wrap; gap: 1rem; } .prints a { display: block; width: 180px; font-size: .75rem; word-break: break-all; }
   .prints img { width: 180px; border: 1px solid #ccc; }
-  code { background: #f3f3f3; padding: 0 .3rem; }
+  code { background: #f3f3f3; padding: 0 .3rem; }${paymentPanelCss}
 </style>
 </head>
 <body>
 <h1>Kiosk developer panel <small>(simulation mode)</small></h1>
-<p>Virtual card reader and simulated printer. The same as JSON: <code>GET /dev/cards</code>,
-<code>POST /dev/cards/:id/insert</code>, <code>POST /dev/cards/remove</code>, <code>GET /dev/prints</code>.</p>
+<p>Virtual card reader, simulated printer and coin/bill acceptor. The same as JSON: <code>GET /dev/cards</code>,
+<code>POST /dev/cards/:id/insert</code>, <code>POST /dev/cards/remove</code>, <code>GET /dev/prints</code>,
+<code>GET /dev/payment</code>, <code>POST /dev/payment/insert</code>, <code>POST /dev/payment/fault</code>.</p>
 <h2>Demo cards</h2>
 <table><thead><tr><th>id</th><th>holder</th><th>4-digit PIN</th><th>signature PIN</th><th>tries left</th><th></th></tr></thead>
 <tbody id="cards"></tbody></table>
@@ -32,6 +35,7 @@ export const devPanelHtml = `<!doctype html>
   <button data-fault='{"kind":"offline"}'>Offline</button>
   <button id="clear">Clear (staff fixed it)</button>
 </p>
+${paymentPanelHtml}
 <h2>Printed pages</h2>
 <div class="prints" id="prints"></div>
 <script>
@@ -69,7 +73,7 @@ document.getElementById('clear').addEventListener('click', async () => {
   refresh();
 });
 refresh(); setInterval(refresh, 2000);
-</script>
+${paymentPanelScript}</script>
 </body>
 </html>
 `;
