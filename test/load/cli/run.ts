@@ -1,0 +1,166 @@
+/**
+ * `npm run load -- --kiosks 200 --seconds 60 [--gateways 1] [--keep]`
+ *
+ * Seeds a temporary data folder, starts HQ gateway process(es) on it (PGlite by default; PostgreSQL when
+ * DATABASE_URL is set — then several gateways share it), enrolls one terminal per simulated kiosk through
+ * the real /v1/enroll route, and runs full transactions from every kiosk at once (see simulated-kiosk.ts).
+ * Prints transactions per second, latency percentiles per step and the errors.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fetch } from 'undici';
+import { databaseConfig, openDatabase } from 'hq-gateway/db/open';
+import { runMigrations } from 'hq-gateway/db/migrate';
+import { gatewayPaths } from 'hq-gateway/server';
+import { createEnrollmentCode } from 'hq-gateway/terminals/enrollment-codes';
+import { loadProfile } from 'kiosk-agent/card/emulator/profile-store';
+import { enrollKiosk } from 'kiosk-agent/hq/enroll';
+import { hqDispatcher, loadTerminalIdentity, type TerminalIdentity } from 'kiosk-agent/hq/tls';
+import pino from 'pino';
+import { ensureDemoData, demoPaths } from '../../../deploy/src/local/seed';
+import { newStats, SimulatedKiosk } from '../simulated-kiosk';
+
+const { values } = parseArgs({
+  options: {
+    kiosks: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '60' },
+    gateways: { type: 'string', default: '1' },
+    cards: { type: 'string', default: 'demo-taro,demo-hanako' },
+    keep: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+const kiosks = Number(values.kiosks);
+const seconds = Number(values.seconds);
+const gatewayCount = Number(values.gateways);
+if (![kiosks, seconds, gatewayCount].every((n) => Number.isInteger(n) && n > 0)) {
+  console.error('--kiosks, --seconds and --gateways take whole numbers > 0');
+  process.exit(2);
+}
+const databaseUrl = process.env.DATABASE_URL;
+if (gatewayCount > 1 && !databaseUrl) {
+  console.error('several gateways need a shared PostgreSQL: set DATABASE_URL');
+  process.exit(2);
+}
+
+const root = await mkdtemp(path.join(os.tmpdir(), 'kiosk-load-'));
+const dataDir = path.join(root, 'data');
+const children: ChildProcess[] = [];
+try {
+  const t0 = performance.now();
+  await ensureDemoData(dataDir);
+  const codes = await enrollmentCodes(kiosks);
+  const ca = await readFile(path.join(dataDir, 'hq', 'tls', 'ca.pem'), 'utf8');
+  const urls = await Promise.all(Array.from({ length: gatewayCount }, () => startGateway(ca)));
+  const identities = await enrollAll(codes, urls, ca);
+  const profiles = await Promise.all(
+    values.cards.split(',').map((id) => loadProfile(demoPaths(dataDir).card(id.trim()))),
+  );
+  console.log(
+    `ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${gatewayCount} gateway(s) on ` +
+      `${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${kiosks} kiosks enrolled, cards ${values.cards}`,
+  );
+
+  // A short warm-up (JIT, connection pools, certificate caches), then the measured run.
+  await runFor(identities, profiles, 3);
+  const stats = await runFor(identities, profiles, seconds);
+  const done = stats.transactions.count;
+  console.log(`\nfull transactions: ${done} in ${seconds} s = ${(done / seconds).toFixed(1)} tx/s`);
+  console.log(`  transaction  ${stats.transactions.summary()}`);
+  for (const [step, samples] of Object.entries(stats.steps)) {
+    console.log(`  ${step.padEnd(11)}  ${samples.summary()}`);
+  }
+  console.log(`errors: ${stats.errors.total} (${stats.errors.toString()})`);
+  console.log(`goal: ≥ 700 tx/s, p99 ≤ 100 ms, 0 errors`);
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(0) : c.once('exit', r)))),
+  );
+  if (!values.keep) await rm(root, { recursive: true, force: true });
+  else console.log(`kept ${root}`);
+}
+
+async function runFor(
+  identities: TerminalIdentity[],
+  profiles: Awaited<ReturnType<typeof loadProfile>>[],
+  s: number,
+) {
+  const stats = newStats();
+  const until = Date.now() + s * 1000;
+  await Promise.all(
+    identities.map((identity, i) =>
+      new SimulatedKiosk(identity, profiles[i % profiles.length]!, stats).run(until),
+    ),
+  );
+  return stats;
+}
+
+async function enrollmentCodes(n: number): Promise<string[]> {
+  const db = await openDatabase(
+    databaseConfig({ dataDir: gatewayPaths(dataDir).database, ...(databaseUrl && { databaseUrl }) }),
+    pino({ level: 'silent' }),
+  );
+  try {
+    await runMigrations(db);
+    const codes: string[] = [];
+    for (let i = 1; i <= n; i++) {
+      const terminalId = `LOAD-${String(i).padStart(5, '0')}`;
+      codes.push((await createEnrollmentCode(db, { terminalId })).code);
+    }
+    return codes;
+  } finally {
+    await db.close();
+  }
+}
+
+async function enrollAll(codes: string[], urls: string[], ca: string): Promise<TerminalIdentity[]> {
+  const identities: TerminalIdentity[] = [];
+  for (let i = 0; i < codes.length; i += 20) {
+    const batch = codes.slice(i, i + 20).map(async (code, j) => {
+      const dir = path.join(root, 'kiosks', String(i + j));
+      await enrollKiosk({ hqUrl: urls[(i + j) % urls.length]!, code, dataDir: dir, caPem: ca });
+      return loadTerminalIdentity(dir);
+    });
+    identities.push(...(await Promise.all(batch)));
+  }
+  return identities;
+}
+
+async function startGateway(ca: string): Promise<string> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'hq-gateway/src/main.ts', '--data', dataDir, '--port', String(port)],
+    { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  children.push(child);
+  const url = `https://127.0.0.1:${port}`;
+  const dispatcher = hqDispatcher({ ca });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/v1/health`, { dispatcher }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return url;
+    if (Date.now() > deadline) throw new Error('gateway did not start within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

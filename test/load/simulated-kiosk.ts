@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { defaultOptions } from 'hq-gateway/api/certificates';
+import { EmulatorReader } from 'kiosk-agent/card/emulator-reader';
+import { VirtualJpkiCard } from 'kiosk-agent/card/emulator/virtual-card';
+import type { CardProfile } from 'kiosk-agent/card/emulator/profile';
+import { JpkiCard } from 'kiosk-agent/card/jpki';
+import { asKioskError } from 'kiosk-agent/errors';
+import { authenticate } from 'kiosk-agent/flows/authenticate';
+import { HqClient } from 'kiosk-agent/hq/client';
+import type { TerminalIdentity } from 'kiosk-agent/hq/tls';
+import { Samples, Tally } from './stats';
+
+export interface LoadStats {
+  transactions: Samples;
+  steps: Record<'auth' | 'offer' | 'issue' | 'report' | 'status', Samples>;
+  errors: Tally;
+}
+
+export function newStats(): LoadStats {
+  return {
+    transactions: new Samples(),
+    steps: {
+      auth: new Samples(),
+      offer: new Samples(),
+      issue: new Samples(),
+      report: new Samples(),
+      status: new Samples(),
+    },
+    errors: new Tally(),
+  };
+}
+
+const SCREENS = ['idle', 'serviceMenu', 'pin', 'payment', 'printing'] as const;
+
+/**
+ * One kiosk as HQ sees it, doing full transactions back to back: the real JPKI driver and card emulator
+ * (VERIFY, the user-authentication key signs HQ's challenge) and the agent's own HQ client over mutual TLS:
+ * challenge → session → offer → issuance → copy reported printed, plus a device-status change now and then.
+ * Printing itself is left out: it happens on the kiosk, not at HQ.
+ */
+export class SimulatedKiosk {
+  private readonly hq: HqClient;
+  private readonly reader = new EmulatorReader('load reader');
+
+  constructor(
+    identity: TerminalIdentity,
+    private readonly profile: CardProfile,
+    private readonly stats: LoadStats,
+  ) {
+    this.hq = new HqClient({
+      baseUrl: identity.hqUrl,
+      credentials: { terminalId: identity.terminalId, tls: identity.tls },
+      retries: 0,
+      timeoutMs: 30_000,
+    });
+    // The card stays in the reader; each transaction opens it afresh like a new customer would.
+    this.reader.insert(new VirtualJpkiCard(structuredClone(profile)));
+  }
+
+  async run(until: number): Promise<void> {
+    let n = 0;
+    await this.status('idle');
+    while (Date.now() < until) {
+      await this.transaction();
+      n += 1;
+      if (n % 5 === 0) await this.status(SCREENS[n % SCREENS.length]!);
+    }
+  }
+
+  private async transaction(): Promise<void> {
+    const started = performance.now();
+    const timed = async <T>(step: keyof LoadStats['steps'], fn: () => Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      const result = await fn();
+      this.stats.steps[step].add(performance.now() - t0);
+      return result;
+    };
+    let card: JpkiCard | undefined;
+    try {
+      card = await JpkiCard.open(this.reader);
+      const opened = card;
+      const certificate = await opened.readUserAuthCertificate();
+      const auth = await timed('auth', () =>
+        authenticate(opened, certificate, this.profile.userAuth.pin, this.hq),
+      );
+      const offer = await timed('offer', () => this.hq.offer(auth.session.sessionId));
+      const juminhyo = offer.certificates.find((c) => c.type === 'juminhyo' && c.available);
+      if (!juminhyo) throw new Error(`juminhyo not offered (${offer.refusal ?? 'unavailable'})`);
+      const issuance = await timed('issue', () =>
+        this.hq.issue({
+          sessionId: auth.session.sessionId,
+          idempotencyKey: randomUUID(),
+          options: defaultOptions('juminhyo', juminhyo),
+          copies: 1,
+        }),
+      );
+      const serial = issuanceSerial(issuance.documents[0]?.payload);
+      await timed('report', () => this.hq.reportCopy(issuance.issuanceId, serial, { status: 'printed' }));
+      this.stats.transactions.add(performance.now() - started);
+    } catch (error) {
+      this.stats.errors.add(
+        error instanceof Error && 'code' in error ? asKioskError(error).code : String(error),
+      );
+    } finally {
+      await card?.close().catch(() => undefined);
+    }
+  }
+
+  private async status(screen: string): Promise<void> {
+    const t0 = performance.now();
+    try {
+      await this.hq.reportStatus({
+        kind: 'snapshot',
+        status: {
+          reader: 'cardPresent',
+          printer: 'idle',
+          jamWhere: null,
+          paperLow: false,
+          outOfService: false,
+          screen,
+        },
+      });
+      this.stats.steps.status.add(performance.now() - t0);
+    } catch (error) {
+      this.stats.errors.add(`status:${asKioskError(error).code}`);
+    }
+  }
+}
+
+/** The serial inside a signed document (payload is base64url JSON; only the serial is read). */
+function issuanceSerial(payload: string | undefined): string {
+  if (!payload) throw new Error('no document');
+  const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { serial?: unknown };
+  if (typeof parsed.serial !== 'string') throw new Error('document without serial');
+  return parsed.serial;
+}
