@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { EmulatorReader } from './card/emulator-reader';
 import { PcscReader } from './card/pcsc';
 import type { AgentOptions } from './config/options';
@@ -13,6 +12,7 @@ import { devRoutes } from './dev/routes';
 import { VirtualCardDeck } from './dev/virtual-cards';
 import { Kiosk } from './flows/kiosk';
 import { HqClient } from './hq/client';
+import { loadTerminalIdentity } from './hq/tls';
 import { createLogger } from './logging';
 import { SimulatedPaymentDevice } from './payment/simulated';
 import { SimulatedPrinter } from './printer/simulated';
@@ -21,16 +21,15 @@ import { isPaperLow, jamWhere } from './printer/printer';
 import { StatusUplink } from './hq/status-uplink';
 import { openJournalAndRecover } from './journal/startup';
 import { StaffCodeCheck } from './staff/staff-code';
+import { StaffCodeSync } from './staff/staff-code-sync';
 import { checkDocumentFont } from './render/glyph-check';
-import { prepareRenderer, renderDocument } from './render/juminhyo';
+import { prepareRenderer, renderDocument } from './render/index';
 import { createHttpApp } from './server/http';
 import { uiRoutes } from './server/ui-static';
 import { attachUiSocket } from './server/ui-socket';
 
-/** A4 at 300 dpi for the walking skeleton; 600 dpi printers come with the IPP issue. */
-const PRINT_DPI = 300;
-
-const TerminalFile = z.object({ terminalId: z.string().min(1), token: z.string().min(16) });
+/** A4 at 600 dpi: the anti-copy pattern and the QR seal need the resolution. */
+const PRINT_DPI = 600;
 
 export interface RunningAgent {
   url: string;
@@ -55,7 +54,9 @@ export async function startAgent(
   logger: Logger = createLogger('kiosk-agent'),
 ): Promise<RunningAgent> {
   const paths = kioskPaths(options.dataDir);
-  const credentials = TerminalFile.parse(JSON.parse(await readFile(paths.terminal, 'utf8')));
+  // Written by enrolment (hq/enroll.ts): mutual TLS towards HQ with the terminal's own certificate.
+  const identity = await loadTerminalIdentity(options.dataDir);
+  const credentials = { terminalId: identity.terminalId, tls: identity.tls };
   const documentPublicKey = await readFile(paths.documentKey, 'utf8');
 
   // A kiosk must never print certificates full of boxes: check the document font before serving anyone,
@@ -76,10 +77,13 @@ export async function startAgent(
   const payment = new SimulatedPaymentDevice();
   const hq = new HqClient({ baseUrl: options.hqUrl, credentials });
   const journal = await openJournalAndRecover(paths.journal, hq, logger);
+  // The cached codes first (staff can log in while HQ is unreachable), then HQ's now and every 5 minutes.
   const staffCode = await StaffCodeCheck.load(paths.staffCode).catch((error: unknown) => {
-    logger.warn({ event: 'staff.code.missing', err: (error as Error).message }, 'staff mode disabled');
-    return undefined;
+    logger.warn({ event: 'staff.code.missing', err: (error as Error).message }, 'no cached staff codes yet');
+    return StaffCodeCheck.of([]);
   });
+  const staffCodeSync = new StaffCodeSync({ hq, file: paths.staffCode, check: staffCode, logger });
+  staffCodeSync.start();
   const flow = new Kiosk({
     journal,
     staffCode,
@@ -103,6 +107,12 @@ export async function startAgent(
         jamWhere: jamWhere(status),
         paperLow: isPaperLow(status),
         outOfService: flow.outOfService,
+        // The screen's name only (never its data).
+        screen: flow.state.screen,
+        paperLevel: status.state === 'paperOut' ? 'out' : isPaperLow(status) ? 'low' : 'ok',
+        // Payment state and counters are not tracked by the agent yet: ready and zeros until they are.
+        payment: 'ready',
+        counters: { sessions: 0, authFailures: 0, issuances: 0, pagesPrinted: 0 },
       };
     },
     logger,
@@ -143,6 +153,7 @@ export async function startAgent(
     url,
     async close() {
       await flow.close();
+      await staffCodeSync.close();
       for (const stop of stopUplink) stop();
       uplink.close();
       devices.close();

@@ -12,9 +12,11 @@ import { Kiosk } from 'kiosk-agent/flows/kiosk';
 import { HqClient } from 'kiosk-agent/hq/client';
 import { SimulatedPaymentDevice } from 'kiosk-agent/payment/simulated';
 import { SimulatedPrinter } from 'kiosk-agent/printer/simulated';
-import { renderDocument } from 'kiosk-agent/render/juminhyo';
+import { renderDocument } from 'kiosk-agent/render/index';
 import type { ScreenState } from 'kiosk-agent/protocol/state';
+import { demoEnrollmentCode, enrollDemoKiosk } from '../../deploy/src/local/demo-enrollment';
 import { ensureDemoData } from '../../deploy/src/local/seed';
+import { loadTerminalIdentity } from 'kiosk-agent/hq/tls';
 import { FaultyReader } from './faulty-reader';
 
 /**
@@ -24,13 +26,13 @@ import { FaultyReader } from './faulty-reader';
 export async function startKioskHarness() {
   const root = await mkdtemp(path.join(os.tmpdir(), 'kiosk-harness-'));
   const dataDir = path.join(root, 'data');
-  await ensureDemoData(dataDir);
+  const seeded = await ensureDemoData(dataDir);
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const gateway = await startGateway({ dataDir, host: '127.0.0.1', port: 0, logger });
-  const credentials = JSON.parse(await readFile(path.join(dataDir, 'kiosk', 'terminal.json'), 'utf8')) as {
-    terminalId: string;
-    token: string;
-  };
+  const code = seeded.enrollmentCode ?? (await demoEnrollmentCode(dataDir, gateway.db));
+  if (code) await enrollDemoKiosk(dataDir, gateway.url, code);
+  const identity = await loadTerminalIdentity(dataDir);
+  const credentials = { terminalId: identity.terminalId, tls: identity.tls };
   const emulator = new EmulatorReader('harness reader');
   const reader = new FaultyReader(emulator);
   const journal = await openJournal(path.join(root, 'journal'));

@@ -100,3 +100,18 @@ describe('pngsToPdf', () => {
     }
   });
 });
+
+describe('pngsToPdf with rendered certificates', () => {
+  it('wraps 600 dpi greyscale pages as A4 without re-encoding', async () => {
+    const { renderDocument } = await import('../render/index');
+    const { sampleJuminhyo } = await import('../render/sample');
+    const pages = await renderDocument(sampleJuminhyo(6));
+    const pdf = pngsToPdf(pages.map((p) => p.png));
+    const text = pdf.toString('latin1');
+    expect(checkXref(pdf)).toBe(3 + 3 * pages.length);
+    expect(text).toContain(`/Count ${pages.length}`);
+    expect(text).toContain('/MediaBox [0 0 595.32 841.92]'); // 4961×7016 px at 600 dpi = A4
+    expect(text).toContain('/ColorSpace /DeviceGray /BitsPerComponent 8');
+    for (const page of pages) expect(pdf.includes(readPng(page.png).data)).toBe(true);
+  });
+});

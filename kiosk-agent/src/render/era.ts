@@ -27,14 +27,17 @@ const ERAS: readonly { name: EraName; start: string; startYear: number }[] = [
  */
 const EARLIEST = '1873-01-01';
 
-/** Parses `YYYY-MM-DD`, refusing anything that is not a real calendar date. */
+/**
+ * Parses `YYYY-MM-DD`, refusing anything that is not a real calendar date. Messages never quote the
+ * date: birth dates are personal data and errors get logged.
+ */
 function parseIsoDate(iso: string): { year: number; month: number; day: number } {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!match) throw new RangeError(`not an ISO date: ${JSON.stringify(iso)}`);
+  if (!match) throw new RangeError('not an ISO date');
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const check = new Date(Date.UTC(year, month - 1, day));
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
-    throw new RangeError(`no such date: ${iso}`);
+    throw new RangeError('no such date');
   }
   return { year, month, day };
 }
@@ -44,7 +47,7 @@ export function toWareki(isoDate: string): WarekiDate {
   const { year, month, day } = parseIsoDate(isoDate);
   // Zero-padded ISO dates compare correctly as strings.
   const era = isoDate >= EARLIEST ? ERAS.find((e) => isoDate >= e.start) : undefined;
-  if (!era) throw new RangeError(`date before ${EARLIEST} cannot be written in 和暦: ${isoDate}`);
+  if (!era) throw new RangeError(`date before ${EARLIEST} cannot be written in 和暦`);
   return { era: era.name, year: year - era.startYear + 1, month, day };
 }
 
@@ -62,6 +65,6 @@ const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
  */
 export function japanDateOf(isoDateTime: string): string {
   const ms = Date.parse(isoDateTime);
-  if (Number.isNaN(ms)) throw new RangeError(`not an ISO date-time: ${JSON.stringify(isoDateTime)}`);
+  if (Number.isNaN(ms)) throw new RangeError('not an ISO date-time');
   return new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 10);
 }

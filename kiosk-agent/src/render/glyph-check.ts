@@ -3,8 +3,7 @@
  * the failure you get when fontconfig does not find BIZ UD明朝. Used by the tests and usable as a
  * start-up self-test: a kiosk must not print certificates full of boxes.
  */
-import { renderTextTile } from './raster';
-import { loadSharp } from './sharp';
+import { textMask } from './tiles';
 
 export interface InkBox {
   /** Ink extent in pixels; 0×0 for nothing drawn. */
@@ -21,9 +20,8 @@ export interface InkBox {
 
 /** Ink bounding box of `text` rendered through the document text path at `sizePx` pixels. */
 export async function measureInk(text: string, sizePx = 100): Promise<InkBox> {
-  const sharp = await loadSharp();
   // 1 px per mm: sizes in mm are pixels.
-  const tile = await renderTextTile(sharp, [{ text, x: 0, y: sizePx, size: sizePx }], 1);
+  const tile = await textMask([{ text, x: 0, y: sizePx, size: sizePx }], 1);
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
@@ -31,7 +29,7 @@ export async function measureInk(text: string, sizePx = 100): Promise<InkBox> {
   let inkPixels = 0;
   for (let y = 0; y < tile.height; y++) {
     for (let x = 0; x < tile.width; x++) {
-      if (tile.data[(y * tile.width + x) * 4 + 3]! < 128) continue;
+      if (tile.data[y * tile.width + x]! < 128) continue;
       inkPixels++;
       x0 = Math.min(x0, x);
       x1 = Math.max(x1, x);
@@ -40,7 +38,7 @@ export async function measureInk(text: string, sizePx = 100): Promise<InkBox> {
     }
   }
   if (inkPixels === 0) return { width: 0, height: 0, inkPixels, missingGlyphBox: false };
-  const inked = (x: number, y: number): boolean => tile.data[(y * tile.width + x) * 4 + 3]! >= 128;
+  const inked = (x: number, y: number): boolean => tile.data[y * tile.width + x]! >= 128;
   const fraction = (count: number, test: (i: number) => boolean): number => {
     let hits = 0;
     for (let i = 0; i < count; i++) if (test(i)) hits++;

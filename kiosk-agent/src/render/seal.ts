@@ -1,5 +1,5 @@
 import { FONT_FAMILY } from './fonts';
-import { svgDocument } from './raster';
+import { svgDocument } from './tiles';
 import { escapeXml } from './xml';
 
 const SEAL_RED = '#c8242b';

@@ -56,7 +56,8 @@ export function fitSize(text: string, size: number, maxWidth: number, minSize: n
   if (em * size <= maxWidth) return size;
   const fitted = maxWidth / em;
   if (fitted < minSize)
-    throw new RangeError(`text too long for its field (${em} em): ${JSON.stringify(text)}`);
+    // The text itself stays out of the message: it is personal data and errors get logged.
+    throw new RangeError(`text too long for its field (${em} em)`);
   return fitted;
 }
 
