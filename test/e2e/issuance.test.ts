@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('a walk-in user prints a 住民票の写し with a demo card', () => {
-  it('wrong PIN once, right PIN, confirm, prints, takes the card, back to idle', async () => {
+  it('wrong PIN once, right PIN, 住民票, pays with change, takes the card back, prints, back to idle', async () => {
     const dev = devApi(system.kioskUrl);
     const taro = (await dev.cards()).find((card) => card.id === 'demo-taro');
     expect(taro).toBeDefined();
@@ -32,7 +32,7 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
     await page.goto(system.kioskUrl);
     await expect.poll(() => screenOf(page, 'idle').count()).toBe(1);
     await page.getByTestId('start').click();
-    await page.getByTestId('certificate-juminhyo').click();
+    await page.getByTestId('service-certificate').click();
     await screenOf(page, 'placeCard').waitFor();
 
     await dev.insert('demo-taro');
@@ -45,24 +45,65 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
     expect((await dev.cards()).find((card) => card.id === 'demo-taro')?.triesLeft.userAuth).toBe(2);
 
     await typeDigits(page, taro.pins.userAuth);
-    await screenOf(page, 'confirm').waitFor();
-    expect(await page.getByTestId('fee').textContent()).toMatch(/300/);
+    await screenOf(page, 'chooseCertificate').waitFor();
     // The right PIN restores the retry counter on the card.
     expect((await dev.cards()).find((card) => card.id === 'demo-taro')?.triesLeft.userAuth).toBe(3);
+    await page.getByTestId('cert-juminhyo').click();
+    await screenOf(page, 'options').waitFor();
+    expect(await page.getByTestId('fee').textContent()).toMatch(/300/);
+    await page.getByTestId('options-next').click();
 
-    await page.getByTestId('confirm').click();
-    await screenOf(page, 'takeCardAndCertificate').waitFor({ timeout: 30_000 });
+    // Pays 1,000 yen for a 300-yen copy: 700 back as change, and printing waits for the card.
+    await screenOf(page, 'payment').waitFor();
+    expect((await dev.insertMoney(1000)).accepted).toBe(true);
+    await screenOf(page, 'removeCard').waitFor();
+    expect(await page.locator('[data-screen="removeCard"]').innerText()).toMatch(/700/);
+    expect(await dev.prints()).toHaveLength(0);
+    await dev.remove();
+    await screenOf(page, 'takeCertificate').waitFor({ timeout: 30_000 });
+    const payment = await dev.payment();
+    expect(payment.keptYen).toBe(300);
+    expect(payment.dispensed.filter((d) => d.reason === 'change').map((d) => d.yen)).toEqual([700]);
 
     const prints = await dev.prints();
     expect(prints).toHaveLength(1);
     const png = await readFile(path.join(system.outputDir, prints[0]!.file));
     const meta = await sharp(png).metadata();
     expect(meta.format).toBe('png');
-    expect(meta.width).toBeGreaterThanOrEqual(2480); // A4 at ≥ 300 dpi
-    expect(meta.height).toBeGreaterThanOrEqual(3508);
+    expect(meta.width).toBeGreaterThanOrEqual(4960); // A4 at 600 dpi
+    expect(meta.height).toBeGreaterThanOrEqual(7015);
 
-    await dev.remove();
+    await page.getByTestId('finish').click();
     await screenOf(page, 'idle').waitFor();
+    await page.close();
+  });
+
+  it('takes at most 7 taps from placing the card to a printed 住民票 with default options', async () => {
+    const dev = devApi(system.kioskUrl);
+    const hanako = (await dev.cards()).find((card) => card.id === 'demo-hanako')!;
+    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(system.kioskUrl);
+    await page.getByTestId('start').click();
+    await page.getByTestId('service-certificate').click();
+    let taps = 0;
+    const tap = async (testId: string) => {
+      taps += 1;
+      await page.getByTestId(testId).click();
+    };
+    await dev.insert('demo-hanako');
+    await screenOf(page, 'pin').waitFor();
+    for (const digit of hanako.pins.userAuth) await tap(`keypad-${digit}`);
+    await tap('pin-submit');
+    await screenOf(page, 'chooseCertificate').waitFor();
+    await tap('cert-juminhyo');
+    await screenOf(page, 'options').waitFor();
+    await tap('options-next');
+    await screenOf(page, 'payment').waitFor();
+    await dev.insertMoney(500);
+    await screenOf(page, 'removeCard').waitFor();
+    await dev.remove();
+    await screenOf(page, 'takeCertificate').waitFor({ timeout: 30_000 });
+    expect(taps).toBeLessThanOrEqual(7);
     await page.close();
   });
 
@@ -71,7 +112,7 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
     const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
     await page.goto(system.kioskUrl);
     await page.getByTestId('start').click();
-    await page.getByTestId('certificate-juminhyo').click();
+    await page.getByTestId('service-certificate').click();
     await dev.insert('demo-hanako');
     await screenOf(page, 'pin').waitFor();
     await dev.remove();
@@ -85,7 +126,7 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
     const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
     await page.goto(system.kioskUrl);
     await page.getByTestId('start').click();
-    await page.getByTestId('certificate-juminhyo').click();
+    await page.getByTestId('service-certificate').click();
     await dev.insert('demo-kenichi');
     await screenOf(page, 'pinLocked').waitFor();
     expect((await dev.cards()).find((card) => card.id === 'demo-kenichi')?.locked.userAuth).toBe(true);

@@ -31,11 +31,13 @@ describe('a paper jam during a 2-copy job, cleared by store staff', () => {
     const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
     await page.goto(system.kioskUrl);
     await page.getByTestId('start').click();
-    await page.getByTestId('certificate-juminhyo').click();
+    await page.getByTestId('service-certificate').click();
     await dev.insert('demo-taro');
     await screenOf(page, 'pin').waitFor();
     await typeDigits(page, taro.pins.userAuth);
-    await screenOf(page, 'confirm').waitFor();
+    await screenOf(page, 'chooseCertificate').waitFor();
+    await page.getByTestId('cert-juminhyo').click();
+    await screenOf(page, 'options').waitFor();
     await page.getByTestId('copies-plus').click();
     await expect.poll(() => page.getByTestId('fee').textContent()).toMatch(/600/);
 
@@ -43,7 +45,12 @@ describe('a paper jam during a 2-copy job, cleared by store staff', () => {
     expect((await devPost('/dev/printer/faults', { kind: 'jam', atPage: 1, where: 'fuser' })).status).toBe(
       200,
     );
-    await page.getByTestId('confirm').click();
+    await page.getByTestId('options-next').click();
+    await screenOf(page, 'payment').waitFor();
+    await dev.insertMoney(1000);
+    // Printing starts only once the card is out of the reader.
+    await screenOf(page, 'removeCard').waitFor();
+    await dev.remove();
 
     // The customer is asked to call staff; nothing personal is on the screen.
     await screenOf(page, 'callStaff').waitFor();
@@ -65,7 +72,9 @@ describe('a paper jam during a 2-copy job, cleared by store staff', () => {
     // Staff pull the paper out (the simulated printer's "cleared"), then resume.
     expect((await devPost('/dev/printer/clear', {})).status).toBe(200);
     await page.getByTestId('staff-action-resume').click();
-    await screenOf(page, 'takeCardAndCertificate').waitFor({ timeout: 30_000 });
+    await screenOf(page, 'takeCertificate').waitFor({ timeout: 30_000 });
+    // Both copies printed, nothing refunded: the customer paid 600 and got 400 back as change.
+    expect(await dev.payment()).toMatchObject({ keptYen: 600 });
 
     // Exactly two pages came out, under two different serials, neither of them the voided one.
     const prints = await dev.prints();
@@ -89,7 +98,7 @@ describe('a paper jam during a 2-copy job, cleared by store staff', () => {
     );
     expect(history.some((row) => JSON.stringify(row.fields).includes('"jam"'))).toBe(true);
 
-    await dev.remove();
+    await page.getByTestId('finish').click();
     await screenOf(page, 'idle').waitFor();
     await page.close();
   });

@@ -27,7 +27,7 @@ try {
   await shot('idle');
   await page.getByTestId('start').click();
   await shot('serviceMenu', 'service-menu');
-  await page.getByTestId('certificate-juminhyo').click();
+  await page.getByTestId('service-certificate').click();
   await shot('placeCard', 'place-card');
   await dev.insert('demo-taro');
   await page.locator('[data-screen="pin"]').waitFor();
@@ -35,7 +35,9 @@ try {
   await shot('pin');
   for (const digit of '34') await page.getByTestId(`keypad-${digit}`).click();
   await page.getByTestId('pin-submit').click();
-  await shot('confirm');
+  await shot('chooseCertificate', 'choose-certificate');
+  await page.getByTestId('cert-juminhyo').click();
+  await shot('options');
   // A jam on the first page: the customer calls staff; staff see where the paper is stuck.
   const post = (url: string, body: unknown) =>
     fetch(`${system.kioskUrl}${url}`, {
@@ -44,7 +46,11 @@ try {
       body: JSON.stringify(body),
     });
   await post('/dev/printer/faults', { kind: 'jam', atPage: 1, where: 'fuser' });
-  await page.getByTestId('confirm').click();
+  await page.getByTestId('options-next').click();
+  await shot('payment');
+  await dev.insertMoney(1000);
+  await shot('removeCard', 'remove-card');
+  await dev.remove();
   await shot('callStaff', 'call-staff');
   await page.getByTestId('staff-entry').click({ delay: 3100 });
   for (const digit of DEMO_STAFF_CODE) await page.getByTestId(`keypad-${digit}`).click();
@@ -52,8 +58,8 @@ try {
   await shot('staffMenu', 'staff-jam');
   await post('/dev/printer/clear', {});
   await page.getByTestId('staff-action-resume').click();
-  await shot('takeCardAndCertificate', 'take-card');
-  await dev.remove();
+  await shot('takeCertificate', 'take-certificate');
+  await page.getByTestId('finish').click();
   await page.getByTestId('lang-en').click();
   await shot('idle', 'idle-en');
 } finally {

@@ -4,12 +4,18 @@ import type {
   ErrorCode,
   Language,
   PinKind,
+  RefusalReason,
   Service,
   StaffAction,
   StaffCallReason,
 } from 'kiosk-agent/protocol/index';
 import { en } from './en';
 import { ja } from './ja';
+import { jaEasy } from './ja-easy';
+import { ko } from './ko';
+import { pt } from './pt';
+import { vi } from './vi';
+import { zhHans } from './zh-Hans';
 
 /** Printer states the staff menu names (the protocol's `staffMenu.printer.state`). */
 export type PrinterState = 'idle' | 'printing' | 'paperOut' | 'jam' | 'coverOpen' | 'offline';
@@ -19,7 +25,8 @@ export type JamPlace = 'tray1' | 'feed' | 'fuser' | 'output';
 /**
  * The one message catalogue of the kiosk UI. Every language implements the whole `Messages` interface,
  * so a key missing in any language is a type error. Errors are keyed by the protocol's ErrorCode
- * (Record<ErrorCode, …>): a new code in the protocol fails the build until both languages say it.
+ * (Record<ErrorCode, …>): a new code in the protocol fails the build until every language says it.
+ * 'ja-easy' is やさしい日本語: short sentences, mostly hiragana, no furigana.
  * Words are short and plain on purpose: many users are elderly.
  */
 export interface Messages {
@@ -31,7 +38,8 @@ export interface Messages {
     label: string;
     card: string;
     pin: string;
-    confirm: string;
+    choose: string;
+    pay: string;
     print: string;
     done: string;
     current: string;
@@ -56,23 +64,73 @@ export interface Messages {
     keypad: string;
   };
   authenticating: { title: string; lead: string };
-  confirm: {
+  chooseCertificate: {
     title: string;
+    lead: (municipality: string) => string;
+    /** Service hours, e.g. 6:30〜23:00 (weekdays only). */
+    hours: (opens: string, closes: string, weekdaysOnly: boolean) => string;
+    none: string;
+  };
+  /** Why a certificate or the whole service is refused, with what to do instead (plain words). */
+  refusals: Record<RefusalReason, string>;
+  refused: { title: string; lead: string; takeCard: string };
+  options: {
+    title: (certificate: string) => string;
     lead: string;
-    certificate: string;
+    members: string;
+    household: string;
+    /** The heading of the on/off items (世帯主・続柄, 本籍, …). */
+    fields: string;
+    /** Marks the card holder in the member list. */
+    self: string;
+    householder: string;
+    honseki: string;
+    myNumber: string;
+    foreign: string;
+    /** Spoken state of an on/off option. */
+    on: string;
+    off: string;
+    taxYear: string;
+    year: (year: number) => string;
+    koseki: string;
+    kosekiAll: string;
+    kosekiIndividual: string;
+    nothingToChoose: string;
     copies: string;
     copiesValue: (n: number) => string;
-    municipality: string;
-    fee: string;
-    confirm: string;
+    more: string;
+    fewer: string;
+    feePerCopy: (fee: string) => string;
+    total: string;
+    next: string;
   };
+  payment: {
+    title: string;
+    lead: string;
+    due: string;
+    inserted: string;
+    remaining: string;
+    insert: string;
+    cancel: string;
+  };
+  removeCard: { title: string; lead: string; change: (yen: string) => string };
   printing: {
     title: string;
     lead: string;
     progress: (page: number, pages: number) => string;
-    keepCard: string;
+    wait: string;
   };
-  takeCardAndCertificate: { title: string; lead: string; card: string; certificate: string };
+  takeCertificate: {
+    title: string;
+    lead: string;
+    printed: (printed: number, copies: number) => string;
+    refunded: (notPrinted: number, yen: string) => string;
+    finish: string;
+  };
+  /** The pulsing reminders that repeat with a chime. */
+  reminders: { card: string; certificate: string };
+  /** The display buttons on every customer screen. */
+  display: { label: string; largeText: string; highContrast: string };
   pinLocked: {
     title: string;
     lead: string;
@@ -162,6 +220,7 @@ export interface Messages {
     callStaff: string;
   };
   certificates: Record<CertificateType, string>;
+  certificateHints: Record<CertificateType, string>;
   fee: (yen: number) => string;
   errors: Record<ErrorCode, string>;
   /** Who can fix it, in words; null when the error message already says what to do. */
@@ -170,4 +229,21 @@ export interface Messages {
   noticeTriesLeft: (n: number) => string;
 }
 
-export const catalogue: Record<Language, Messages> = { ja, en };
+/**
+ * All seven in the main bundle: measured, lazy chunks saved no bytes of the total (gzip shares the keys
+ * across languages in one chunk) and a switch must never show the previous language while one loads.
+ */
+export const catalogue: Record<Language, Messages> = {
+  ja,
+  en,
+  'zh-Hans': zhHans,
+  ko,
+  vi,
+  pt,
+  'ja-easy': jaEasy,
+};
+
+/** The `lang` attribute for a kiosk language (やさしい日本語 is Japanese). */
+export function htmlLang(language: Language): string {
+  return language === 'ja-easy' ? 'ja' : language;
+}
