@@ -104,6 +104,8 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
     await dev.remove();
     await screenOf(page, 'takeCertificate').waitFor({ timeout: 30_000 });
     expect(taps).toBeLessThanOrEqual(7);
+    await page.getByTestId('finish').click();
+    await screenOf(page, 'idle').waitFor();
     await page.close();
   });
 
