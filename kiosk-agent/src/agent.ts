@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { EmulatorReader } from './card/emulator-reader';
 import { PcscReader } from './card/pcsc';
 import type { AgentOptions } from './config/options';
+import { KioskCounters } from './device/counters';
 import { DeviceStatusMonitor } from './device/status';
 import { devRoutes } from './dev/routes';
 import { VirtualCardDeck } from './dev/virtual-cards';
@@ -97,6 +98,7 @@ export async function startAgent(
     inactivity: options.inactivity,
   });
   const devices = new DeviceStatusMonitor(reader, printer, payment);
+  const counters = new KioskCounters();
   const uplink = new StatusUplink(
     hq,
     () => {
@@ -110,17 +112,23 @@ export async function startAgent(
         // The screen's name only (never its data).
         screen: flow.state.screen,
         paperLevel: status.state === 'paperOut' ? 'out' : isPaperLow(status) ? 'low' : 'ok',
-        // Payment state and counters are not tracked by the agent yet: ready and zeros until they are.
-        payment: 'ready',
-        counters: { sessions: 0, authFailures: 0, issuances: 0, pagesPrinted: 0 },
+        payment: payment.state,
+        counters: counters.snapshot,
       };
     },
     logger,
   );
   const stopUplink = [
     reader.onEvent(() => uplink.update()),
-    printer.onStatus(() => uplink.update()),
-    flow.onState(() => uplink.update()),
+    printer.onStatus((status) => {
+      counters.onPrinter(status);
+      uplink.update();
+    }),
+    flow.onState((state) => {
+      counters.onScreen(state);
+      uplink.update();
+    }),
+    payment.onState(() => uplink.update()),
   ];
   uplink.update();
   const uiToken = randomBytes(24).toString('base64url');
