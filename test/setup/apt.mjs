@@ -1,4 +1,4 @@
-// Debian packages for the test setups (system-deps.mjs, ipp.mjs, pcsc.mjs): one `apt-get update` + one
+// Debian packages for the test setups (system-deps.mjs, ipp.mjs, pcsc.mjs, postgres.mjs): one `apt-get update` + one
 // `apt-get install`, as root or through `sudo -n` (never a password prompt), non-interactive, waiting up to
 // 5 minutes for another apt/dpkg to release its lock.
 import { execFileSync } from 'node:child_process';

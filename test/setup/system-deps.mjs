@@ -2,7 +2,8 @@
 // Installs the Debian packages the tests need when they are missing — in ONE apt-get run, since each
 // `apt-get update` costs seconds — then hands over to the device setups that start daemons:
 //   chromium + a Japanese font (browser tests), cups-ipp-utils + dbus + qpdf (IPP printer tests),
-//   pcscd + libpcsclite-dev + vsmartcard-vpcd (+ pcsc-tools, opensc for diagnostics) (PC/SC tests).
+//   pcscd + libpcsclite-dev + vsmartcard-vpcd (+ pcsc-tools, opensc for diagnostics) (PC/SC tests),
+//   postgresql (HQ's database tests run on PGlite and on a local PostgreSQL).
 // Idempotent and quick when everything is present. Browsers are never downloaded by a test tool.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -30,6 +31,7 @@ const wanted = [
   ['vsmartcard-vpcd', () => anyOf('/etc/reader.conf.d/vpcd')],
   ['pcsc-tools', () => anyOf('/usr/bin/pcsc_scan')],
   ['opensc', () => anyOf('/usr/bin/pkcs15-tool')],
+  ['postgresql', () => anyOf('/usr/bin/pg_ctlcluster')],
 ];
 const missing = wanted.filter(([, present]) => !present()).map(([pkg]) => pkg);
 
@@ -40,7 +42,7 @@ if (missing.length > 0) {
 }
 
 // Daemons and native addons (each script is idempotent and installs nothing apt already did).
-for (const script of ['ipp.mjs', 'pcsc.mjs']) {
+for (const script of ['ipp.mjs', 'pcsc.mjs', 'postgres.mjs']) {
   const file = path.join(here, script);
   if (!existsSync(file)) continue;
   const result = spawnSync(process.execPath, [file], { stdio: 'inherit' });

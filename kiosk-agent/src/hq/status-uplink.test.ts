@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { StatusReport, TerminalDeviceStatus } from 'hq-gateway/api/schemas';
+import type { StatusReport } from 'hq-gateway/api/schemas';
 import type { HqClient } from './client';
-import { StatusUplink } from './status-uplink';
+import { StatusUplink, type KioskDeviceStatus } from './status-uplink';
 
 /** An HQ stand-in that records reports and can be made unreachable or forgetful. */
 function fakeHq() {
@@ -14,7 +14,7 @@ function fakeHq() {
     reportStatus(report: StatusReport) {
       if (hq.down) return Promise.reject(new Error('HQ down'));
       reports.push(report);
-      const applied = !(hq.forgot && report.kind === 'change');
+      const applied = !(hq.forgot && report.kind !== 'snapshot');
       hq.forgot = false;
       return Promise.resolve({ applied });
     },
@@ -22,12 +22,16 @@ function fakeHq() {
   return hq;
 }
 
-const base: TerminalDeviceStatus = {
+const base: KioskDeviceStatus = {
   reader: 'ready',
   printer: 'idle',
   jamWhere: null,
   paperLow: false,
   outOfService: false,
+  screen: 'idle',
+  paperLevel: 'ok',
+  payment: 'ready',
+  counters: { sessions: 0, authFailures: 0, issuances: 0, pagesPrinted: 0 },
 };
 
 describe('StatusUplink', () => {
@@ -65,6 +69,38 @@ describe('StatusUplink', () => {
     status = { ...status, printer: 'idle' };
     uplink.update();
     await expect.poll(() => hq.reports.at(-1)).toEqual({ kind: 'snapshot', status });
+    uplink.close();
+  });
+
+  it('sends a heartbeat only after a quiet period, and a snapshot when HQ answers it lost track', async () => {
+    const hq = fakeHq();
+    let status = base;
+    const uplink = new StatusUplink(
+      hq as unknown as HqClient,
+      () => status,
+      pino({ level: 'silent' }),
+      10,
+      40,
+    );
+    uplink.update();
+    await expect.poll(() => hq.reports.length).toBe(1);
+    // Counters are compared by value: a fresh but equal object is no change.
+    status = { ...status, counters: { ...status.counters } };
+    uplink.update();
+    await expect.poll(() => hq.reports.at(-1)).toEqual({ kind: 'heartbeat' });
+    expect(hq.reports).toHaveLength(2);
+    status = { ...status, screen: 'payment', counters: { ...status.counters, sessions: 1 } };
+    uplink.update();
+    await expect
+      .poll(() => hq.reports.at(-1))
+      .toEqual({
+        kind: 'change',
+        fields: { screen: 'payment', counters: { ...base.counters, sessions: 1 } },
+      });
+    hq.forgot = true; // the next heartbeat is answered applied: false
+    await expect.poll(() => hq.reports.at(-1)).toEqual({ kind: 'snapshot', status });
+    const kinds = hq.reports.map((r) => r.kind);
+    expect(kinds.slice(-2)).toEqual(['heartbeat', 'snapshot']);
     uplink.close();
   });
 });
