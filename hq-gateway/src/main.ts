@@ -1,6 +1,9 @@
 /**
  * hq-gateway command line: `tsx hq-gateway/src/main.ts --data ./data --host 127.0.0.1 --port 4200`.
  * The data folder must have been seeded (deploy/src/local/seed.ts). Logs are JSON lines on stdout.
+ * Database: PGlite in <data>/hq/db, or PostgreSQL when DATABASE_URL=postgres://… is set (DATABASE_POOL_MAX:
+ * connections per process). The URL is read from the environment only — a password on the command line
+ * would show in `ps`. Several instances may share one PostgreSQL (deploy/README.md).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';

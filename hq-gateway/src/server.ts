@@ -1,16 +1,20 @@
 import { readFile, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { createApp } from './api/app';
 import { runMigrations } from './db/migrate';
-import { openPgliteDatabase } from './db/pglite';
+import { databaseConfig, describeDatabase, openDatabase } from './db/open';
 import type { Database } from './db/database';
 import { loadDocumentSigningKey } from './issuance/document-signing';
 import { parseCardManagementKey } from './pinreset/card-management-key';
 import { loadTrustStore } from './pki/trust-store';
+import { createGatewayServer, isTlsServer, loadGatewayIdentity, type GatewayTls } from './pki/tls-server';
+import { attachLive } from './fleet/live';
+import { createLiveAdapter, type LiveAdapter } from './fleet/pg-adapter';
+import { startFleet } from './fleet/service';
 
 /** Where the gateway finds its state inside the data folder (written by deploy/src/local/seed.ts). */
 export function gatewayPaths(dataDir: string) {
@@ -29,6 +33,8 @@ export interface GatewayOptions {
   /** 0 picks a free port; the returned url carries the real one. */
   port: number;
   logger?: Logger;
+  /** postgres://… to run on PostgreSQL; defaults to DATABASE_URL, and to PGlite in the data folder without. */
+  databaseUrl?: string;
 }
 
 export interface RunningGateway {
@@ -57,30 +63,58 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const trustStore = await loadTrustStore(paths.pki);
   if (trustStore.userAuth.length === 0)
     throw new Error(`no user-authentication CA certificate in ${paths.pki}`);
+  // HTTPS with its server certificate; kiosks present terminal-CA certificates (mutual TLS).
+  const identity = await loadGatewayIdentity(options.dataDir);
 
-  const db = await openPgliteDatabase({ dataDir: paths.database });
+  const dbConfig = databaseConfig({
+    dataDir: paths.database,
+    ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
+  });
+  const db = await openDatabase(dbConfig, logger);
   let server: Server;
+  let live: ReturnType<typeof attachLive>;
+  let liveAdapter: LiveAdapter | undefined;
+  let fleet: ReturnType<typeof startFleet>;
   try {
     const applied = await runMigrations(db);
     if (applied.length > 0) logger.info({ event: 'db.migrated', applied }, 'migrations applied');
-    server = await listen(
-      createApp({ db, trustStore, documentKey, cardManagementKey, logger }),
-      options.host,
-      options.port,
-    );
+    const app = createApp({
+      db,
+      trustStore,
+      documentKey,
+      cardManagementKey,
+      logger,
+      enrollment: { terminalCa: identity.terminalCa, hqCaPem: identity.hqCaPem },
+    });
+    server = await listen(app, options.host, options.port, identity.tls);
+    // The dashboards' live channel and the alert sweep. On PostgreSQL several gateways may run: the
+    // adapter relays every io.emit to the dashboards connected to the other instances (LISTEN/NOTIFY).
+    if (dbConfig.engine === 'postgres') liveAdapter = createLiveAdapter(dbConfig.connectionString, logger);
+    live = attachLive(server, { db, logger }, liveAdapter ? { adapter: liveAdapter.adapter } : {});
+    fleet = startFleet(app, live, { db, logger });
   } catch (error) {
+    await liveAdapter?.close();
     await db.close();
     throw error;
   }
   const url = serverUrl(server, options.host);
   logger.info(
-    { event: 'gateway.started', url, keyId: documentKey.keyId, userAuthCas: trustStore.userAuth.length },
+    {
+      event: 'gateway.started',
+      url,
+      database: describeDatabase(dbConfig),
+      keyId: documentKey.keyId,
+      userAuthCas: trustStore.userAuth.length,
+    },
     'hq-gateway listening',
   );
   return {
     url,
     db,
     async close() {
+      await fleet.stop();
+      await live.close();
+      await liveAdapter?.close();
       await closeServer(server);
       await db.close();
       logger.info({ event: 'gateway.stopped' }, 'hq-gateway stopped');
@@ -101,8 +135,9 @@ async function loadCardManagementKey(file: string, dataDir: string, logger: Logg
   return key;
 }
 
-export function listen(app: Express, host: string, port: number): Promise<Server> {
-  const server = createServer(app);
+/** HTTPS with mutual TLS when `tls` is given, plain HTTP otherwise. */
+export function listen(app: Express, host: string, port: number, tls?: GatewayTls): Promise<Server> {
+  const server = createGatewayServer(app, tls);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -114,7 +149,8 @@ export function listen(app: Express, host: string, port: number): Promise<Server
 
 export function serverUrl(server: Server, host: string): string {
   const { port } = server.address() as AddressInfo;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const scheme = isTlsServer(server) ? 'https' : 'http';
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 export function closeServer(server: Server): Promise<void> {

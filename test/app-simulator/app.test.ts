@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -14,7 +14,6 @@ import {
   PinResetOutcomeResponse,
   PinResetTokenResponse,
   Reservation,
-  TERMINAL_ID_HEADER,
   type PinKind,
 } from 'hq-gateway/api/schemas';
 import { sessionSigningInput } from 'hq-gateway/api/signing-input';
@@ -25,6 +24,9 @@ import { EmulatorReader } from 'kiosk-agent/card/emulator-reader';
 import { loadProfile, persistToFile } from 'kiosk-agent/card/emulator/profile-store';
 import { VirtualJpkiCard } from 'kiosk-agent/card/emulator/virtual-card';
 import { JpkiCard } from 'kiosk-agent/card/jpki';
+import { hqDispatcher, loadTerminalIdentity, type TerminalIdentity } from 'kiosk-agent/hq/tls';
+import { fetch } from 'undici';
+import { demoEnrollmentCode, enrollDemoKiosk } from '../../deploy/src/local/demo-enrollment';
 import { demoPaths, ensureDemoData, resetDemoCards } from '../../deploy/src/local/seed';
 import { AppError, cancel, list, reserve } from './app';
 
@@ -41,7 +43,7 @@ const logs: string[] = [];
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'app-simulator-'));
   dataDir = path.join(root, 'data');
-  await ensureDemoData(dataDir);
+  const seeded = await ensureDemoData(dataDir);
   // Everything HQ logs, at the most verbose level, without pid/hostname (numbers that could look like a PIN).
   const logger = pino(
     { level: 'trace', base: undefined },
@@ -54,6 +56,9 @@ beforeAll(async () => {
   );
   gateway = await startGateway({ dataDir, host: '127.0.0.1', port: 0, logger });
   hqUrl = gateway.url;
+  // The demo kiosk enrols as `npm start` has it do; its certificate authenticates kioskPost below.
+  const code = seeded.enrollmentCode ?? (await demoEnrollmentCode(dataDir, gateway.db));
+  if (code) await enrollDemoKiosk(dataDir, hqUrl, code);
 });
 
 afterAll(async () => {
@@ -143,22 +148,22 @@ describe('the app simulator against a seeded gateway', () => {
 
 // --- the kiosk's side, as the agent does it, with the real driver over the in-process reader ----------------
 
-interface Terminal {
-  terminalId: string;
-  token: string;
-}
+type Terminal = TerminalIdentity;
 
+/** Over mutual TLS with the enrolled kiosk's certificate, as the agent's HQ client sends it. */
 async function kioskPost(terminal: Terminal, route: string, body: unknown) {
-  const response = await fetch(`${hqUrl}${route}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${terminal.token}`,
-      [TERMINAL_ID_HEADER]: terminal.terminalId,
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as unknown };
+  const dispatcher = hqDispatcher(terminal.tls);
+  try {
+    const response = await fetch(`${hqUrl}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      dispatcher,
+    });
+    return { status: response.status, json: (await response.json()) as unknown };
+  } finally {
+    await dispatcher.close();
+  }
 }
 
 /** Place the card, VERIFY the PIN the user knows, sign HQ's challenge, claim the reservation. */
@@ -222,7 +227,7 @@ function pinTraces(text: string, pins: readonly string[]): string[] {
 
 describe('a full PIN reset: app reservation, kiosk claim, token, outcome', () => {
   it('gives the kiosk a token the card accepts, resets the PIN, consumes the reservation once', async () => {
-    const terminal = JSON.parse(await readFile(demoPaths(dataDir).terminal, 'utf8')) as Terminal;
+    const terminal = await loadTerminalIdentity(dataDir);
     const reservation = await reserve({ ...app('demo-hanako'), reset: 'signature' });
 
     const claimed = await kioskClaim(terminal, 'demo-hanako', 'signature');

@@ -7,7 +7,9 @@
  *
  * Used by the CLI (cli.ts) and by tests: reserve, list and cancel.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Agent, fetch, type Response } from 'undici';
 import type { z } from 'zod';
 import {
   APP_SIGNER_ID,
@@ -18,6 +20,7 @@ import {
   type PinKind,
 } from 'hq-gateway/api/schemas';
 import { sessionSigningInput } from 'hq-gateway/api/signing-input';
+import { hqTlsPaths } from 'hq-gateway/pki/tls-ca';
 import { EmulatorReader } from 'kiosk-agent/card/emulator-reader';
 import type { CardProfile } from 'kiosk-agent/card/emulator/profile';
 import { loadProfile, persistToFile } from 'kiosk-agent/card/emulator/profile-store';
@@ -28,8 +31,13 @@ import { KioskError } from 'kiosk-agent/errors';
 export interface AppOptions {
   /** The data folder holding cards/<id>.json (seeded by deploy/src/local/seed.ts). */
   dataDir: string;
-  /** HQ's base URL, e.g. http://127.0.0.1:4200. */
+  /** HQ's base URL, e.g. https://127.0.0.1:4200. */
   hqUrl: string;
+  /**
+   * HQ's TLS CA (PEM) the app trusts, as a real app would ship HQ's public chain. Defaults to the seeded
+   * <dataDir>/hq/tls/ca.pem.
+   */
+  hqCaPem?: string;
   /** The virtual card's id, e.g. demo-taro. */
   cardId: string;
   /**
@@ -166,6 +174,12 @@ function other(pin: PinKind): PinKind {
 
 // --- HQ ------------------------------------------------------------------------------------------------
 
+/** HQ's CA: given, or the seeded one. Without it only the system's CAs would do. */
+async function hqCa(options: AppOptions): Promise<string | undefined> {
+  if (options.hqCaPem !== undefined) return options.hqCaPem;
+  return readFile(hqTlsPaths(options.dataDir).caCert, 'utf8').catch(() => undefined);
+}
+
 async function post<S extends z.ZodType>(
   options: AppOptions,
   route: string,
@@ -173,17 +187,22 @@ async function post<S extends z.ZodType>(
   schema: S,
 ): Promise<z.infer<S>> {
   let response: Response;
+  let json: unknown;
+  const dispatcher = new Agent({ connect: { ca: await hqCa(options) } });
   try {
     response = await fetch(new URL(route, options.hqUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      dispatcher,
     });
+    json = await response.json().catch(() => undefined);
   } catch (error) {
     throw new AppError('hq', 'HQ_UNAVAILABLE', `${options.hqUrl} unreachable: ${(error as Error).message}`);
+  } finally {
+    await dispatcher.close();
   }
-  const json: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {
     const refusal = HqErrorBody.safeParse(json);
     if (!refusal.success) {

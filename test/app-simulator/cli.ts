@@ -5,7 +5,7 @@
  *   tsx test/app-simulator/cli.ts list    --card demo-taro [--with userAuth|signature]
  *   tsx test/app-simulator/cli.ts cancel  --card demo-taro --id <reservationId>
  *
- * Common options: --data ./data (the seeded data folder), --hq http://127.0.0.1:4200, --pin <PIN> (type
+ * Common options: --data ./data (the seeded data folder), --hq https://127.0.0.1:4200, --pin <PIN> (type
  * another PIN than the card's, e.g. to see a wrong PIN spend a try), --json (print HQ's answer as JSON).
  * Exit codes: 0 done, 1 refused or failed, 2 usage.
  */
@@ -18,7 +18,7 @@ const USAGE = `usage:
   tsx test/app-simulator/cli.ts reserve --card <id> --reset signature|userAuth [options]
   tsx test/app-simulator/cli.ts list --card <id> [--with userAuth|signature] [options]
   tsx test/app-simulator/cli.ts cancel --card <id> --id <reservationId> [--with userAuth|signature] [options]
-options: --data ./data  --hq http://127.0.0.1:4200  --pin <PIN>  --json`;
+options: --data ./data  --hq https://127.0.0.1:4200  --pin <PIN>  --json`;
 
 /** stdout without console (the linter keeps console out of library code; this is the CLI's output). */
 function out(text: string): void {
@@ -53,7 +53,7 @@ try {
       with: { type: 'string' },
       id: { type: 'string' },
       data: { type: 'string', default: './data' },
-      hq: { type: 'string', default: 'http://127.0.0.1:4200' },
+      hq: { type: 'string', default: 'https://127.0.0.1:4200' },
       pin: { type: 'string' },
       json: { type: 'boolean', default: false },
     },

@@ -14,9 +14,10 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ChallengeResponse,
+  defaultOptions,
   IssuanceResponse,
+  OfferResponse,
   SessionResponse,
-  TERMINAL_ID_HEADER,
 } from 'hq-gateway/api/schemas';
 import { sessionSigningInput } from 'hq-gateway/api/signing-input';
 import { openPgliteDatabase } from 'hq-gateway/db/pglite';
@@ -24,14 +25,20 @@ import { loadDocumentSigningKey, verifySignedDocument } from 'hq-gateway/issuanc
 import { fromPem } from 'hq-gateway/pki/pem';
 import { loadTrustStore } from 'hq-gateway/pki/trust-store';
 import { startGateway } from 'hq-gateway/server';
+import { hqTlsPaths } from 'hq-gateway/pki/tls-ca';
+import { terminalCaPaths } from 'hq-gateway/pki/terminal-ca';
+import { hqDispatcher, isEnrolled, loadTerminalIdentity } from 'kiosk-agent/hq/tls';
+import { fetch } from 'undici';
+import { enrollDemoKiosk } from './demo-enrollment';
 import { CardProfile, JPKI_CONTACT_ATR } from 'kiosk-agent/card/emulator/profile';
 import { saveProfile } from 'kiosk-agent/card/emulator/profile-store';
+import { DEMO_CARDS } from 'hq-gateway/registry/demo-municipality';
 import { DEMO_TERMINAL_ID, demoPaths, ensureDemoData, resetDemoCards, SEED_VERSION } from './seed';
 
 let root: string;
 let dataDir: string;
 let seedMs: number;
-let firstResult: { created: boolean };
+let firstResult: { created: boolean; enrollmentCode?: string };
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'seed-test-'));
@@ -51,8 +58,9 @@ async function profile(id: string): Promise<CardProfile> {
 
 describe('ensureDemoData', () => {
   it('creates the PKI, keys, database, terminal and cards, then the marker', async () => {
-    expect(firstResult).toEqual({ created: true });
+    expect(firstResult).toEqual({ created: true, enrollmentCode: expect.stringMatching(/^[0-9A-Z-]{29}$/) });
     const paths = demoPaths(dataDir);
+    const tls = hqTlsPaths(dataDir);
     for (const file of [
       paths.marker,
       paths.userAuthCaCert,
@@ -62,29 +70,31 @@ describe('ensureDemoData', () => {
       paths.documentKey,
       paths.documentPublicKey,
       paths.kioskDocumentPublicKey,
-      paths.terminal,
+      tls.caCert,
+      tls.serverCert,
+      terminalCaPaths(dataDir).cert,
       paths.cardManagementKey,
     ]) {
       expect((await stat(file)).isFile(), file).toBe(true);
     }
+    // The kiosk has no identity until it enrols (on first start, through /v1/enroll).
+    expect(await isEnrolled(dataDir)).toBe(false);
     expect((await stat(paths.database)).isDirectory()).toBe(true);
-    expect((await readdir(paths.cards)).sort()).toEqual([
-      'demo-hanako.json',
-      'demo-kenichi.json',
-      'demo-sakura.json',
-      'demo-taro.json',
-    ]);
+    expect((await readdir(paths.cards)).sort()).toEqual(DEMO_CARDS.map((c) => `${c.id}.json`).sort());
     // Seeding time is reported, not asserted: a loaded CI machine must not turn it into a flaky failure.
     console.log(`seeded in ${seedMs} ms`);
   });
 
-  it('keeps private keys and the terminal token readable by the owner only', async () => {
+  it('keeps private keys readable by the owner only', async () => {
     const paths = demoPaths(dataDir);
+    const tls = hqTlsPaths(dataDir);
     for (const file of [
       paths.userAuthCaKey,
       paths.signatureCaKey,
       paths.documentKey,
-      paths.terminal,
+      tls.caKey,
+      tls.serverKey,
+      terminalCaPaths(dataDir).key,
       paths.cardManagementKey,
     ]) {
       expect((await stat(file)).mode & 0o077, file).toBe(0);
@@ -98,17 +108,16 @@ describe('ensureDemoData', () => {
     const key = loadDocumentSigningKey(await readFile(paths.documentKey, 'utf8'));
     expect(await readFile(paths.documentPublicKey, 'utf8')).toBe(key.publicKeyPem);
     expect(await readFile(paths.kioskDocumentPublicKey, 'utf8')).toBe(key.publicKeyPem);
-    const terminal = JSON.parse(await readFile(paths.terminal, 'utf8')) as {
-      terminalId: string;
-      token: string;
-    };
-    expect(terminal.terminalId).toBe(DEMO_TERMINAL_ID);
-    expect(terminal.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const server = new X509Certificate(await readFile(hqTlsPaths(dataDir).serverCert, 'utf8'));
+    expect(server.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(server.checkIssued(new X509Certificate(await readFile(hqTlsPaths(dataDir).caCert, 'utf8')))).toBe(
+      true,
+    );
   });
 
   it('writes one valid CardProfile per demo card, with keys matching certificates', async () => {
     const userAuthCa = fromPem(await readFile(demoPaths(dataDir).userAuthCaCert, 'utf8'), 'CERTIFICATE')[0];
-    for (const id of ['demo-taro', 'demo-hanako', 'demo-sakura', 'demo-kenichi']) {
+    for (const { id } of DEMO_CARDS) {
       const card = await profile(id);
       expect(card.id).toBe(id);
       expect(card.atr).toBe(JPKI_CONTACT_ATR);
@@ -144,13 +153,13 @@ describe('ensureDemoData', () => {
     const master = Buffer.from(keyText.trim(), 'base64');
     expect(master).toHaveLength(32);
     const keys = new Set<string>();
-    for (const id of ['demo-taro', 'demo-hanako', 'demo-sakura', 'demo-kenichi']) {
+    for (const { id } of DEMO_CARDS) {
       const card = await profile(id);
       const expected = createHmac('sha256', master).update(card.serial, 'ascii').digest('base64');
       expect(card.managementKey, id).toBe(expected);
       keys.add(card.managementKey);
     }
-    expect(keys.size).toBe(4);
+    expect(keys.size).toBe(DEMO_CARDS.length);
     // The master key is nowhere but in hq/: not in a profile, not in the kiosk's folder.
     for (const name of await readdir(paths.cards)) {
       expect(await readFile(path.join(paths.cards, name), 'utf8')).not.toContain(keyText.trim());
@@ -175,7 +184,7 @@ describe('ensureDemoData', () => {
         `SELECT id, card_serial, signature_issuer_key_id, signature_serial, signature_cert_sha256
          FROM cards ORDER BY id`,
       );
-      expect(rows.map((r) => r.id)).toEqual(['demo-hanako', 'demo-kenichi', 'demo-sakura', 'demo-taro']);
+      expect(rows.map((r) => r.id)).toEqual(DEMO_CARDS.map((c) => c.id).sort());
       for (const row of rows) {
         const card = await profile(row.id);
         expect(row.card_serial).toBe(card.serial);
@@ -200,11 +209,11 @@ describe('ensureDemoData', () => {
   });
 
   it('does nothing the second time', async () => {
-    const before = await readFile(demoPaths(dataDir).terminal, 'utf8');
+    const before = await readFile(terminalCaPaths(dataDir).key, 'utf8');
     const started = Date.now();
     expect(await ensureDemoData(dataDir)).toEqual({ created: false });
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(await readFile(demoPaths(dataDir).terminal, 'utf8')).toBe(before);
+    expect(await readFile(terminalCaPaths(dataDir).key, 'utf8')).toBe(before);
   });
 });
 
@@ -218,7 +227,7 @@ describe('resetDemoCards', () => {
       signature: taro.signature && { ...taro.signature, triesLeft: 0 },
     });
     expect(await resetDemoCards(dataDir)).toEqual({
-      reset: ['demo-taro', 'demo-hanako', 'demo-sakura', 'demo-kenichi'],
+      reset: DEMO_CARDS.map((c) => c.id),
       missing: [],
     });
     const restored = await profile('demo-taro');
@@ -241,29 +250,29 @@ describe('the seeded gateway', () => {
       logger: pino({ level: 'silent' }),
     });
     try {
-      expect(gateway.url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
-      expect((await fetch(`${gateway.url}/v1/health`)).status).toBe(200);
+      expect(gateway.url).toMatch(/^https:\/\/127\.0\.0\.1:[1-9]\d*$/);
+      const hqCa = await readFile(hqTlsPaths(dataDir).caCert, 'utf8');
+      const anonymous = hqDispatcher({ ca: hqCa });
+      expect((await fetch(`${gateway.url}/v1/health`, { dispatcher: anonymous })).status).toBe(200);
 
-      const terminal = JSON.parse(await readFile(demoPaths(dataDir).terminal, 'utf8')) as {
-        terminalId: string;
-        token: string;
-      };
-      const post = async (route: string, body: unknown, token = terminal.token) => {
+      // The demo kiosk enrols with the seed's one-time code, as `npm start` does on first start.
+      expect(firstResult.enrollmentCode).toBeDefined();
+      await enrollDemoKiosk(dataDir, gateway.url, firstResult.enrollmentCode ?? '');
+      const terminal = await loadTerminalIdentity(dataDir);
+      expect(terminal.terminalId).toBe(DEMO_TERMINAL_ID);
+      expect((await stat(path.join(dataDir, 'kiosk', 'terminal.key'))).mode & 0o077).toBe(0);
+      const kiosk = hqDispatcher(terminal.tls);
+      const post = async (route: string, body: unknown, dispatcher = kiosk) => {
         const response = await fetch(`${gateway.url}${route}`, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${token}`,
-            [TERMINAL_ID_HEADER]: terminal.terminalId,
-          },
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
+          dispatcher,
         });
         return { status: response.status, json: (await response.json()) as unknown };
       };
 
-      expect(
-        (await post('/v1/kiosk/challenges', { purpose: 'kiosk-session' }, 'wrong-token-000000')).status,
-      ).toBe(401);
+      expect((await post('/v1/kiosk/challenges', { purpose: 'kiosk-session' }, anonymous)).status).toBe(401);
 
       const taro = await profile('demo-taro');
       const challenge = ChallengeResponse.parse(
@@ -283,11 +292,23 @@ describe('the seeded gateway', () => {
       const session = SessionResponse.parse(opened.json);
       expect(session.municipality).toEqual({ code: '139998', name: '葵市' });
 
+      // The gateway runs on the real clock: at night (23:00–6:30 JST) and over the new year it must refuse
+      // with the offer's reason instead.
+      const offer = OfferResponse.parse(
+        await (
+          await fetch(`${gateway.url}/v1/kiosk/sessions/${session.sessionId}/offer`, { dispatcher: kiosk })
+        ).json(),
+      );
+      const juminhyo = offer.certificates.find((c) => c.type === 'juminhyo');
       const issued = await post('/v1/kiosk/issuances', {
         sessionId: session.sessionId,
         idempotencyKey: randomUUID(),
-        certificateType: 'juminhyo',
+        options: defaultOptions('juminhyo', juminhyo),
       });
+      if (!juminhyo?.available) {
+        expect(issued.json).toMatchObject({ error: { code: 'SERVICE_REFUSED', reason: juminhyo?.refusal } });
+        return;
+      }
       expect(issued.status).toBe(201);
       const issuance = IssuanceResponse.parse(issued.json);
       expect(issuance.feeYen).toBe(300);
@@ -296,7 +317,7 @@ describe('the seeded gateway', () => {
         issuance.documents[0] ?? { payload: '', signature: '', keyId: '' },
         kioskKey,
       );
-      expect(doc.persons[0]?.name).toBe('山田\u3000太郎');
+      expect(doc.content.type === 'juminhyo' && doc.content.persons[0]?.name).toBe('山田\u3000太郎');
       expect(doc.cardCertificateSha256).toBe(
         createHash('sha256').update(Buffer.from(taro.userAuth.certificate, 'base64')).digest('hex'),
       );
@@ -320,10 +341,12 @@ describe('the seeded gateway', () => {
 describe('an interrupted seed', () => {
   it('is redone from scratch when the marker is missing', { timeout: 60_000 }, async () => {
     const paths = demoPaths(dataDir);
-    const oldToken = await readFile(paths.terminal, 'utf8');
+    const oldCa = await readFile(terminalCaPaths(dataDir).cert, 'utf8');
     await rm(paths.marker);
-    expect(await ensureDemoData(dataDir)).toEqual({ created: true });
-    expect(await readFile(paths.terminal, 'utf8')).not.toBe(oldToken);
+    expect(await ensureDemoData(dataDir)).toMatchObject({ created: true });
+    expect(await readFile(terminalCaPaths(dataDir).cert, 'utf8')).not.toBe(oldCa);
+    // The kiosk's old identity names a terminal of the old database: it is removed, so the kiosk enrols again.
+    expect(await isEnrolled(dataDir)).toBe(false);
     expect((await stat(paths.marker)).isFile()).toBe(true);
   });
 
@@ -332,7 +355,7 @@ describe('an interrupted seed', () => {
     const oldKey = await readFile(paths.cardManagementKey, 'utf8');
     // What the first seed wrote: no version.
     await writeFile(paths.marker, `${JSON.stringify({ seededAt: new Date().toISOString() })}\n`);
-    expect(await ensureDemoData(dataDir)).toEqual({ created: true });
+    expect(await ensureDemoData(dataDir)).toMatchObject({ created: true });
     expect(await readFile(paths.cardManagementKey, 'utf8')).not.toBe(oldKey);
     expect(JSON.parse(await readFile(paths.marker, 'utf8'))).toMatchObject({ version: SEED_VERSION });
     expect(await ensureDemoData(dataDir)).toEqual({ created: false });

@@ -9,7 +9,9 @@
  *   hq/db/                                          HQ's PGlite database
  *   hq/document-signing.key, hq/document-signing.pub   Ed25519 (PKCS#8 PEM, SPKI PEM)
  *   hq/card-management.key                          HQ's card-management master key (base64 of 32 bytes, 0600)
- *   kiosk/terminal.json                             {terminalId, token} of T-DEMO-0001
+ *   hq/tls/ca.pem, ca.key, server.pem, server.key   HQ's TLS CA and the gateway's server certificate (P-256)
+ *   hq/terminal-ca/ca.pem, ca.key                   the terminal CA (kiosk client certificates)
+ *   kiosk/terminal.{key,pem,json}, kiosk/hq-ca.pem  NOT written here: the kiosk enrols (demo-enrollment.ts)
  *   kiosk/hq-document-signing.pub                   the kiosk's configured copy of HQ's public key
  *   cards/<id>.json                                 CardProfile per demo card (managementKey = K_card)
  *   .seeded                                         written last: {seededAt, version}; means "done"
@@ -21,10 +23,8 @@ import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hashTerminalToken } from 'hq-gateway/api/terminal-auth';
 import { runMigrations } from 'hq-gateway/db/migrate';
 import { openPgliteDatabase } from 'hq-gateway/db/pglite';
-import { insertTerminal } from 'hq-gateway/db/terminals';
 import { generateDocumentSigningKeyPem } from 'hq-gateway/issuance/document-signing';
 import {
   authorityKeyIdentifierHex,
@@ -32,6 +32,10 @@ import {
   serialNumberHex,
 } from 'hq-gateway/pki/certificate-fields';
 import { toPem } from 'hq-gateway/pki/pem';
+import { seedHqIdentity } from 'hq-gateway/pki/tls-seed';
+import { createEnrollmentCode } from 'hq-gateway/terminals/enrollment-codes';
+import { ensureDemoOperators, seedDemoOperators, writeOperatorsMarker } from './seed-operators';
+import { terminalFiles } from 'kiosk-agent/hq/tls';
 import {
   diversifyCardKey,
   generateCardManagementKeyText,
@@ -105,11 +109,26 @@ export function demoPaths(dataDir: string) {
  * marker, and an older seed an older version, so the next run starts over: it removes the database and
  * rewrites every file it owns.
  */
-export async function ensureDemoData(dataDir: string): Promise<{ created: boolean }> {
+export async function ensureDemoData(
+  dataDir: string,
+): Promise<{
+  created: boolean;
+  /** One-time code for the demo kiosk, when just created. */ enrollmentCode?: string;
+}> {
   const paths = demoPaths(dataDir);
-  if ((await seededVersion(paths.marker)) === SEED_VERSION) return { created: false };
+  if ((await seededVersion(paths.marker)) === SEED_VERSION) {
+    await ensureDemoOperators(dataDir, paths.database, {
+      terminalId: DEMO_TERMINAL_ID,
+      staffCode: DEMO_STAFF_CODE,
+    });
+    return { created: false };
+  }
 
   await rm(paths.database, { recursive: true, force: true });
+  // A kiosk identity from an earlier seed names a terminal the new database does not know: enrol again.
+  const kiosk = terminalFiles(dataDir);
+  for (const file of [kiosk.certificate, kiosk.key, kiosk.hqCa, kiosk.config])
+    await rm(file, { force: true });
   for (const dir of [paths.pki, path.dirname(paths.documentKey), path.dirname(paths.terminal), paths.cards]) {
     await mkdir(dir, { recursive: true });
   }
@@ -121,12 +140,12 @@ export async function ensureDemoData(dataDir: string): Promise<{ created: boolea
     throw error;
   });
   const db = await dbReady;
-  const token = randomBytes(32).toString('base64url');
   const cardManagementKeyText = generateCardManagementKeyText();
   const masterKey = parseCardManagementKey(cardManagementKeyText);
+  let enrollmentCode: string;
   try {
     await runMigrations(db);
-    await db.transaction(async (tx) => {
+    enrollmentCode = await db.transaction(async (tx) => {
       await insertDemoRegistry(tx);
       for (const card of pki.cards) {
         const userAuth = certificateRef(card.userAuth.certificate);
@@ -140,11 +159,11 @@ export async function ensureDemoData(dataDir: string): Promise<{ created: boolea
           signature: card.signature && certificateRef(card.signature.certificate),
         });
       }
-      await insertTerminal(tx, {
-        id: DEMO_TERMINAL_ID,
-        tokenSha256: hashTerminalToken(token),
-        name: 'Demo kiosk',
-      });
+      // The demo kiosk enrols with this code through the real /v1/enroll on its first start.
+      const enrollment = await createEnrollmentCode(tx, { terminalId: DEMO_TERMINAL_ID, name: 'Demo kiosk' });
+      // Demo operators (admin, viewer; dev data only) and the staff code at HQ: seed-operators.ts.
+      await seedDemoOperators(tx, { terminalId: DEMO_TERMINAL_ID, staffCode: DEMO_STAFF_CODE });
+      return enrollment.code;
     });
   } finally {
     await db.close();
@@ -160,7 +179,7 @@ export async function ensureDemoData(dataDir: string): Promise<{ created: boolea
   await writeSecret(paths.cardManagementKey, cardManagementKeyText);
   await writeFile(paths.documentPublicKey, documentKey.publicKeyPem);
   await writeFile(paths.kioskDocumentPublicKey, documentKey.publicKeyPem);
-  await writeSecret(paths.terminal, `${JSON.stringify({ terminalId: DEMO_TERMINAL_ID, token }, null, 2)}\n`);
+  await seedHqIdentity(dataDir, { serverNames: process.env.HQ_TLS_NAMES?.split(',') ?? [] });
   await writeSecret(paths.staff, `${JSON.stringify(staffCodeRecord(DEMO_STAFF_CODE), null, 2)}\n`);
   await mkdir(path.dirname(paths.devStaffCode), { recursive: true });
   await writeFile(paths.devStaffCode, `${DEMO_STAFF_CODE}\n`);
@@ -178,7 +197,8 @@ export async function ensureDemoData(dataDir: string): Promise<{ created: boolea
     paths.marker,
     `${JSON.stringify({ seededAt: new Date().toISOString(), version: SEED_VERSION })}\n`,
   );
-  return { created: true };
+  await writeOperatorsMarker(dataDir);
+  return { created: true, enrollmentCode };
 }
 
 /**

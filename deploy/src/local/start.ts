@@ -1,11 +1,13 @@
 /**
  * `npm start`: the whole system on embedded defaults. Seeds ./data on first start, then runs hq-gateway
- * (127.0.0.1:4200) and kiosk-agent (127.0.0.1:4100, serving the built kiosk UI) as two processes, as on
- * real machines, and stops both cleanly on Ctrl-C.
+ * (https://127.0.0.1:4200, mutual TLS for kiosks) and kiosk-agent (127.0.0.1:4100, serving the built kiosk
+ * UI) as two processes, as on real machines, and stops both cleanly on Ctrl-C. On its first start the demo
+ * kiosk enrols itself with a one-time code through HQ's real /v1/enroll; later starts reuse its certificate.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoEnrollmentCode, demoHqCa, enrollDemoKiosk, waitForUrl } from './demo-enrollment';
 import { ensureDemoData } from './seed';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -13,7 +15,7 @@ const dataDir = path.resolve(process.env.KIOSK_DATA_DIR ?? path.join(root, 'data
 const outputDir = path.resolve(process.env.KIOSK_OUTPUT_DIR ?? path.join(root, 'output'));
 const hqPort = Number(process.env.HQ_PORT ?? 4200);
 const kioskPort = Number(process.env.KIOSK_PORT ?? 4100);
-const hqUrl = `http://127.0.0.1:${hqPort}`;
+const hqUrl = `https://127.0.0.1:${hqPort}`;
 const kioskUrl = `http://127.0.0.1:${kioskPort}`;
 
 const children: ChildProcess[] = [];
@@ -33,19 +35,6 @@ function run(name: string, script: string, args: string[]): ChildProcess {
   });
   children.push(child);
   return child;
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
 }
 
 async function stop(code: number): Promise<void> {
@@ -70,6 +59,8 @@ process.on('SIGTERM', () => void stop(0));
 
 const seeded = await ensureDemoData(dataDir);
 if (seeded.created) console.log(`Created demo data in ${dataDir}`);
+// Before the gateway starts: without a fresh seed's code, HQ's embedded database is opened here.
+const enrollmentCode = seeded.enrollmentCode ?? (await demoEnrollmentCode(dataDir));
 run('hq-gateway', 'hq-gateway/src/main.ts', [
   '--data',
   dataDir,
@@ -78,7 +69,11 @@ run('hq-gateway', 'hq-gateway/src/main.ts', [
   '--port',
   String(hqPort),
 ]);
-await waitFor(`${hqUrl}/v1/health`, 60_000);
+await waitForUrl(`${hqUrl}/v1/health`, 60_000, await demoHqCa(dataDir));
+if (enrollmentCode) {
+  const enrolled = await enrollDemoKiosk(dataDir, hqUrl, enrollmentCode);
+  console.log(`Enrolled the demo kiosk as ${enrolled.terminalId} (certificate until ${enrolled.notAfter})`);
+}
 run('kiosk-agent', 'kiosk-agent/src/main.ts', [
   '--data',
   dataDir,
@@ -89,7 +84,7 @@ run('kiosk-agent', 'kiosk-agent/src/main.ts', [
   '--hq',
   hqUrl,
 ]);
-await waitFor(`${kioskUrl}/healthz`, 60_000);
+await waitForUrl(`${kioskUrl}/healthz`, 60_000);
 console.log(`
   Kiosk (touchscreen UI)   ${kioskUrl}/
   Developer panel          ${kioskUrl}/dev

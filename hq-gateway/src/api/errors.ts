@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import type { HqErrorBody, HqErrorCode } from './schemas';
+import type { HqErrorBody, HqErrorCode, RefusalReason } from './schemas';
 import { requestLogger, setErrorCode } from './request-log';
 
 /** The HTTP status each HQ error code is answered with. */
@@ -31,6 +31,12 @@ export const STATUS_BY_CODE: Record<HqErrorCode, number> = {
   RESERVATION_EXISTS: 409,
   PIN_RESET_NOT_FOUND: 404,
   NO_SIGNATURE_CERTIFICATE: 403,
+  OPTIONS_INVALID: 422,
+  OPERATOR_UNAUTHENTICATED: 401,
+  OPERATOR_FORBIDDEN: 403,
+  CSRF_TOKEN_INVALID: 403,
+  LOGIN_THROTTLED: 429,
+  OPERATOR_EXISTS: 409,
   INTERNAL: 500,
 };
 
@@ -48,6 +54,7 @@ const REFUSAL_MESSAGES: Partial<Record<HqErrorCode, string>> = {
   RESERVATION_EXISTS: 'the card already has an open reservation',
   PIN_RESET_NOT_FOUND: 'no such PIN reset in progress',
   IDEMPOTENCY_CONFLICT: 'outcome already reported differently',
+  OPTIONS_INVALID: 'options not offered to this resident',
 };
 
 export function refusalMessage(code: HqErrorCode): string {
@@ -63,6 +70,8 @@ export class HttpError extends Error {
     message: string,
     readonly issues?: Issues,
     readonly status: number = STATUS_BY_CODE[code],
+    /** SERVICE_REFUSED: the offer's reason, sent as error.reason. */
+    readonly reason?: RefusalReason,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -72,7 +81,12 @@ export class HttpError extends Error {
 export function sendError(res: Response, error: HttpError): void {
   setErrorCode(res, error.code);
   const body: HqErrorBody = {
-    error: { code: error.code, message: error.message, ...(error.issues && { issues: error.issues }) },
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.issues && { issues: error.issues }),
+      ...(error.reason && { reason: error.reason }),
+    },
   };
   res.status(error.status).json(body);
 }

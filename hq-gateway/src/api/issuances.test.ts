@@ -9,12 +9,14 @@ import {
   type GatewayFixture,
   type TestTerminal,
 } from '../testing/gateway-fixture';
+import { moveClockToOpenHours } from '../testing/registry-records';
 import { IssuanceResponse, SessionResponse } from './schemas';
 
 let fx: GatewayFixture;
 
 beforeAll(async () => {
   fx = await startGatewayFixture();
+  await moveClockToOpenHours(fx);
 });
 
 afterAll(async () => {
@@ -31,8 +33,18 @@ function issue(body: Record<string, unknown>, terminal: TestTerminal = fx.termin
   return kioskCall(fx, terminal, 'POST', '/v1/kiosk/issuances', body);
 }
 
+/** 山田太郎's own 住民票 with 世帯主・続柄: what a walk-in user gets by tapping "next". */
+const JUMINHYO_SELF = {
+  type: 'juminhyo',
+  members: ['res-yamada-taro'],
+  householderAndRelationship: true,
+  honseki: false,
+  myNumber: false,
+  foreignResidentFields: false,
+};
+
 function request(sessionId: string, extra: Record<string, unknown> = {}) {
-  return { sessionId, idempotencyKey: randomUUID(), certificateType: 'juminhyo', ...extra };
+  return { sessionId, idempotencyKey: randomUUID(), options: JUMINHYO_SELF, ...extra };
 }
 
 describe('issuing a 住民票の写し', () => {
@@ -55,18 +67,16 @@ describe('issuing a 住民票の写し', () => {
         cardCertificateSha256: certSha256,
         copy: { index: i + 1, of: 2 },
         municipality: { code: '139998', name: '葵市', prefecture: '東京都', mayor: '青木 誠一' },
-        address: '東京都葵市緑町一丁目2番3号',
-        householder: '山田\u3000太郎',
-      });
-      expect(doc.persons).toEqual([
-        {
-          name: '山田\u3000太郎',
-          nameKana: 'ヤマダ\u3000タロウ',
-          birthDate: '1984-04-15',
-          sex: 'male',
-          relationship: '世帯主',
-          becameResidentOn: '2015-04-01',
+        version: 2,
+        content: {
+          type: 'juminhyo',
+          address: '東京都葵市緑町一丁目2番3号',
+          householder: '山田\u3000太郎',
+          wholeHousehold: false,
         },
+      });
+      expect(doc.content.type === 'juminhyo' && doc.content.persons.map((p) => p.name)).toEqual([
+        '山田\u3000太郎',
       ]);
       expect(doc.issuedAt).toBe(fx.clock.now.toISOString());
     }
@@ -84,7 +94,9 @@ describe('issuing a 住民票の写し', () => {
     const body = request(sessionId);
     const first = await issue(body);
     const again = await issue(body);
-    const withDefaultSpelledOut = await issue({ ...body, copies: 1, scope: 'self' });
+    // The same options spelt in another key order, and the default number of copies spelt out.
+    const reordered = Object.fromEntries(Object.entries(JUMINHYO_SELF).reverse());
+    const withDefaultSpelledOut = await issue({ ...body, copies: 1, options: reordered });
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.text).toBe(first.text);
@@ -111,6 +123,8 @@ describe('issuing a 住民票の写し', () => {
     const changed = await issue({ ...body, copies: 3 });
     expect(changed.status).toBe(409);
     expect(errorCode(changed.json)).toBe('IDEMPOTENCY_CONFLICT');
+    const otherOptions = await issue({ ...body, options: { ...JUMINHYO_SELF, myNumber: true } });
+    expect([otherOptions.status, errorCode(otherOptions.json)]).toEqual([409, 'IDEMPOTENCY_CONFLICT']);
   });
 
   it('does not know another terminal’s session or a made-up one', async () => {
@@ -137,8 +151,11 @@ describe('issuing a 住民票の写し', () => {
     ['no copies', { copies: 0 }],
     ['too many copies', { copies: 11 }],
     ['copies as text', { copies: 'two' }],
-    ['another certificate type', { certificateType: 'koseki' }],
-    ['another scope', { scope: 'household' }],
+    ['no options', { options: undefined }],
+    ['an unknown certificate type', { options: { type: 'passport' } }],
+    ['an option of another type', { options: { ...JUMINHYO_SELF, scope: 'all' } }],
+    ['no members', { options: { ...JUMINHYO_SELF, members: [] } }],
+    ['the v1 certificateType field', { certificateType: 'juminhyo' }],
     ['a malformed idempotency key', { idempotencyKey: 'abc' }],
   ])('refuses %s with 400', async (_label, extra) => {
     const answer = await issue(request(randomUUID(), extra));

@@ -9,11 +9,13 @@ import {
   startGatewayFixture,
   type GatewayFixture,
 } from '../testing/gateway-fixture';
-import { IssuanceResponse, ReplacementResponse, SessionResponse } from './schemas';
+import { moveClockToOpenHours } from '../testing/registry-records';
+import { defaultOptions, IssuanceResponse, ReplacementResponse, SessionResponse } from './schemas';
 
 let fx: GatewayFixture;
 beforeAll(async () => {
   fx = await startGatewayFixture();
+  await moveClockToOpenHours(fx);
 });
 afterAll(async () => {
   await fx?.close();
@@ -26,7 +28,7 @@ async function issueTwo(): Promise<IssuanceResponse> {
   const answer = await call('/v1/kiosk/issuances', {
     sessionId: session.sessionId,
     idempotencyKey: randomUUID(),
-    certificateType: 'juminhyo',
+    options: defaultOptions('juminhyo'),
     copies: 2,
   });
   return IssuanceResponse.parse(answer.json);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CertificateOptions, CertificateType, DocumentContent } from './certificates';
+import { CertificateOptions, CertificateType, DocumentContent, RefusalReason } from './certificates';
 
 export * from './certificates';
 
@@ -38,6 +38,11 @@ export const HqErrorCode = z.enum([
   'PIN_RESET_NOT_FOUND',
   'COPY_NOT_SPOILED',
   'NO_SIGNATURE_CERTIFICATE',
+  'OPERATOR_UNAUTHENTICATED',
+  'OPERATOR_FORBIDDEN',
+  'CSRF_TOKEN_INVALID',
+  'LOGIN_THROTTLED',
+  'OPERATOR_EXISTS',
   'OPTIONS_INVALID',
   'INTERNAL',
 ]);
@@ -50,6 +55,8 @@ export const HqErrorBody = z.object({
     message: z.string(),
     /** For VALIDATION_FAILED: which fields were wrong. */
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** For SERVICE_REFUSED: why, in the offer's terms, so the kiosk can tell the user what to do instead. */
+    reason: RefusalReason.optional(),
   }),
 });
 export type HqErrorBody = z.infer<typeof HqErrorBody>;
@@ -145,15 +152,34 @@ export const TerminalDeviceStatus = z.strictObject({
   jamWhere: z.string().max(40).nullable(),
   paperLow: z.boolean(),
   outOfService: z.boolean(),
+  // The fields below are optional on the wire so that kiosks still running an older agent keep reporting.
+  /** The kiosk's current screen NAME only (e.g. 'payment', 'callStaff'), never what it shows. */
+  screen: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/)
+    .optional(),
+  paperLevel: z.enum(['ok', 'low', 'out']).optional(),
+  payment: z.enum(['ready', 'accepting', 'unavailable']).optional(),
+  /** Counted since the agent started. */
+  counters: z
+    .strictObject({
+      sessions: z.number().int().nonnegative(),
+      authFailures: z.number().int().nonnegative(),
+      issuances: z.number().int().nonnegative(),
+      pagesPrinted: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type TerminalDeviceStatus = z.infer<typeof TerminalDeviceStatus>;
 export const StatusReport = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('snapshot'), status: TerminalDeviceStatus }),
   z.strictObject({ kind: z.literal('change'), fields: TerminalDeviceStatus.partial() }),
+  /** Sent every 15 s when nothing else was: HQ records that the terminal is alive, no history row. */
+  z.strictObject({ kind: z.literal('heartbeat') }),
 ]);
 export type StatusReport = z.infer<typeof StatusReport>;
 export const StatusReportResponse = z.object({
-  /** false when HQ holds no snapshot to apply a change to: send a snapshot. */
+  /** false when HQ holds no snapshot to apply a change (or heartbeat) to: send a snapshot. */
   applied: z.boolean(),
 });
 
@@ -258,6 +284,11 @@ export const PinResetOutcomeRequest = z.strictObject({ outcome: z.enum(['reset',
 export type PinResetOutcomeRequest = z.infer<typeof PinResetOutcomeRequest>;
 export const PinResetOutcomeResponse = z.object({ resetId: z.uuid(), reservation: Reservation });
 
+// GET /v1/kiosk/staff-codes   (the terminal's current store staff codes as salted scrypt records, never a code)
+export const StaffCodeRecord = z.object({ salt: base64, scrypt: base64 });
+export const StaffCodesResponse = z.object({ codes: z.array(StaffCodeRecord).max(16) });
+export type StaffCodesResponse = z.infer<typeof StaffCodesResponse>;
+
 // ---------------------------------------------------------------------------------------------------
 // The QR seal and GET /v1/verify.
 
@@ -280,8 +311,8 @@ export const SealFields = z.strictObject({
   b: z.iso.date(),
   /** municipality code */
   m: z.string().regex(/^[0-9]{6}$/),
-  /** pages of this copy */
-  p: z.number().int().min(1).max(99),
+  // No page count: HQ signs before the kiosk lays the document out, so it cannot know it (the printed
+  // "page x/y" and the serial on every page cover that).
   /** HQ document key id */
   k: z.string().max(32),
 });

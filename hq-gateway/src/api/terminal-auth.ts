@@ -1,41 +1,77 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/database';
-import { findActiveTerminal } from '../db/terminals';
+import { findTerminal } from '../db/terminals';
+import { terminalIdFromSubjectAltName } from '../pki/terminal-ca';
+import { certificateSha256 } from '../pki/tls-x509';
 import { HttpError, sendError } from './errors';
 import { requestLogger, setTerminal } from './request-log';
-import { TERMINAL_ID_HEADER } from './schemas';
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{16,512})$/;
-const TERMINAL_ID = /^[A-Za-z0-9-]{1,64}$/;
+/** Why a kiosk request was refused: logged for operators, never told to the client. */
+export type TerminalAuthFailure =
+  | 'not-tls'
+  | 'no-certificate'
+  | 'untrusted-certificate'
+  | 'outside-validity'
+  | 'no-terminal-id'
+  | 'unknown-terminal'
+  | 'revoked-terminal'
+  | 'not-current-certificate';
+
+export type TerminalAuthResult =
+  { ok: true; terminalId: string } | { ok: false; reason: TerminalAuthFailure };
 
 /**
- * Terminal authentication for /v1/kiosk/*: `x-terminal-id` plus `Authorization: Bearer <token>`, checked
- * against the SHA-256 stored for a terminal that is not revoked. (Mutual TLS with terminal certificates
- * replaces the bearer token later.) Every failure gets the same answer, so it says nothing about which part
- * was wrong.
+ * Terminal authentication for /v1/kiosk/*: mutual TLS. The client certificate must chain to the terminal CA
+ * (checked by TLS: the server's `ca` is the terminal CA), be within validity now, name one terminal in its
+ * SAN URI, and be that terminal's current certificate while the terminal is not revoked. The database is read
+ * on every request — not once per connection — so a revocation or re-enrolment takes effect on the next
+ * request even on a kept-alive connection or a resumed TLS session. Every failure gets the same answer.
  */
-export function terminalAuth(db: Database): RequestHandler {
+export function terminalAuth(deps: { db: Database; now: () => Date }): RequestHandler {
   return async (req, res, next) => {
-    const claimedId = req.get(TERMINAL_ID_HEADER);
-    const token = BEARER.exec(req.get('authorization') ?? '')?.[1];
-    const terminal =
-      claimedId && TERMINAL_ID.test(claimedId) && token ? await findActiveTerminal(db, claimedId) : null;
-    if (terminal && token && tokenMatches(token, terminal.tokenSha256)) {
-      setTerminal(res, terminal.id);
+    const result = await authenticateTerminal(req.socket, deps);
+    if (result.ok) {
+      setTerminal(res, result.terminalId);
       return next();
     }
-    requestLogger(res)?.warn({ event: 'terminal.unauthenticated' }, 'terminal authentication failed');
+    requestLogger(res)?.warn(
+      { event: 'terminal.unauthenticated', reason: result.reason },
+      'terminal authentication failed',
+    );
     sendError(res, new HttpError('TERMINAL_UNAUTHENTICATED', 'terminal authentication failed'));
   };
 }
 
-export function hashTerminalToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
+export async function authenticateTerminal(
+  socket: Socket,
+  deps: { db: Database; now: () => Date },
+): Promise<TerminalAuthResult> {
+  if (!(socket instanceof TLSSocket)) return { ok: false, reason: 'not-tls' };
+  const peer = socket.getPeerCertificate();
+  // An empty object when the client sent no certificate.
+  if (!peer || !Buffer.isBuffer(peer.raw) || peer.raw.length === 0)
+    return { ok: false, reason: 'no-certificate' };
+  if (!socket.authorized) {
+    const expiredOrEarly = ['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID'].includes(
+      String(socket.authorizationError),
+    );
+    return { ok: false, reason: expiredOrEarly ? 'outside-validity' : 'untrusted-certificate' };
+  }
 
-function tokenMatches(token: string, storedSha256: string): boolean {
-  const presented = Buffer.from(hashTerminalToken(token), 'hex');
-  const stored = Buffer.from(storedSha256, 'hex');
-  return presented.length === stored.length && timingSafeEqual(presented, stored);
+  const certificate = new X509Certificate(peer.raw);
+  const now = deps.now().getTime();
+  if (now < Date.parse(certificate.validFrom) || now > Date.parse(certificate.validTo)) {
+    return { ok: false, reason: 'outside-validity' };
+  }
+  const terminalId = terminalIdFromSubjectAltName(certificate.subjectAltName);
+  if (!terminalId) return { ok: false, reason: 'no-terminal-id' };
+  const terminal = await findTerminal(deps.db, terminalId);
+  if (!terminal) return { ok: false, reason: 'unknown-terminal' };
+  if (terminal.revoked) return { ok: false, reason: 'revoked-terminal' };
+  if (terminal.certSha256 !== certificateSha256(peer.raw))
+    return { ok: false, reason: 'not-current-certificate' };
+  return { ok: true, terminalId };
 }

@@ -1,5 +1,4 @@
 import type { PinKind } from '../api/schemas';
-import type { Queryable } from './database';
 
 export type AuditEvent =
   | 'session.opened'
@@ -20,7 +19,19 @@ export type AuditEvent =
   | 'pinreset.token_refused'
   | 'pinreset.outcome_reset'
   | 'pinreset.outcome_not_reset'
-  | 'pinreset.outcome_refused';
+  | 'pinreset.outcome_refused'
+  | 'operator.login_ok'
+  | 'operator.login_failed'
+  | 'operator.login_locked'
+  | 'operator.logout'
+  | 'operator.created'
+  | 'operator.updated'
+  | 'operator.deleted'
+  | 'staffcode.set'
+  | 'staffcode.removed'
+  | 'terminal.enrollment_code_created'
+  | 'terminal.enrolled'
+  | 'terminal.revoked';
 
 /** Ids and codes only. There is deliberately no free-text field: nothing personal can be written here. */
 export interface AuditEntry {
@@ -37,26 +48,14 @@ export interface AuditEntry {
   pinResetId?: string;
   /** Which PIN a reset concerns (never the PIN itself). */
   pinKind?: PinKind;
+  /** The HQ operator who acted (ops API); never a username or password. */
+  operatorId?: string;
+  /** The operator an admin action concerns (created, updated, deleted). */
+  subjectId?: string;
 }
 
-export async function appendAudit(db: Queryable, e: AuditEntry): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_log (at, event, terminal_id, session_id, issuance_id, card_id, resident_id, serial, code,
-       reservation_id, pin_reset_id, pin_kind)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      e.at.toISOString(),
-      e.event,
-      e.terminalId ?? null,
-      e.sessionId ?? null,
-      e.issuanceId ?? null,
-      e.cardId ?? null,
-      e.residentId ?? null,
-      e.serial ?? null,
-      e.code ?? null,
-      e.reservationId ?? null,
-      e.pinResetId ?? null,
-      e.pinKind ?? null,
-    ],
-  );
-}
+/**
+ * Appends one row to the hash-chained audit log (see audit/append.ts): pass the transaction the audited change
+ * runs in, or the database to append in a transaction of its own.
+ */
+export { appendAudit } from '../audit/append';

@@ -13,7 +13,7 @@ const pems = generateDocumentSigningKeyPem();
 const key = loadDocumentSigningKey(pems.privateKeyPem);
 
 const payload: DocumentPayload = {
-  version: 1,
+  version: 2,
   type: 'juminhyo',
   serial: '139998-261122-7K3M9Q2XZA',
   issuedAt: '2026-11-22T10:00:00.000Z',
@@ -23,18 +23,26 @@ const payload: DocumentPayload = {
   cardCertificateSha256: 'a'.repeat(64),
   copy: { index: 1, of: 1 },
   municipality: { code: '139998', name: '葵市', mayor: '青木 誠一', prefecture: '東京都' },
-  address: '東京都葵市緑町一丁目2番3号',
-  householder: '山田\u3000太郎',
-  persons: [
-    {
-      name: '山田\u3000太郎',
-      nameKana: 'ヤマダ\u3000タロウ',
-      birthDate: '1984-04-15',
-      sex: 'male',
-      relationship: '世帯主',
-      becameResidentOn: '2015-04-01',
-    },
-  ],
+  content: {
+    type: 'juminhyo',
+    address: '東京都葵市緑町一丁目2番3号',
+    householder: '山田\u3000太郎',
+    wholeHousehold: false,
+    persons: [
+      {
+        name: '山田\u3000太郎',
+        nameKana: 'ヤマダ\u3000タロウ',
+        birthDate: '1984-04-15',
+        sex: 'male',
+        relationship: '世帯主',
+        becameResidentOn: '2015-04-01',
+        honseki: null,
+        myNumber: null,
+        foreign: null,
+      },
+    ],
+  },
+  seal: 'JPKS1.e30.AA',
 };
 
 function reason(fn: () => unknown): string | undefined {

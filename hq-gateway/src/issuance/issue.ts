@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { IssuanceRequest, IssuanceResponse } from '../api/schemas';
+import type { IssuanceRequest, IssuanceResponse, RefusalReason } from '../api/schemas';
 import { appendAudit } from '../db/audit';
 import type { Database } from '../db/database';
 import { findSession } from '../db/sessions';
-import { loadJuminhyoRecord } from '../registry/store';
+import { buildContent } from './content';
 import { signDocument, type DocumentSigningKey } from './document-signing';
-import { juminhyoFeePerCopy } from './fees';
-import { buildJuminhyoPayloads } from './juminhyo';
+import { loadOffer } from './offer-loader';
+import { optionsProblem } from './options';
+import { buildPayloads } from './payloads';
 import { newDocumentSerial } from './serial';
 import { findIssuanceByKey, insertIssuance, type StoredIssuance } from './store';
 
@@ -27,15 +28,23 @@ export type IssueOutcome =
     }
   | {
       ok: false;
-      code: 'IDEMPOTENCY_CONFLICT' | 'SESSION_NOT_FOUND' | 'SESSION_EXPIRED' | 'SERVICE_REFUSED';
+      code:
+        | 'IDEMPOTENCY_CONFLICT'
+        | 'SESSION_NOT_FOUND'
+        | 'SESSION_EXPIRED'
+        | 'SERVICE_REFUSED'
+        | 'OPTIONS_INVALID';
       message: string;
+      /** For SERVICE_REFUSED: the offer's reason. */
+      reason?: RefusalReason;
     };
 
 /**
- * POST /v1/kiosk/issuances behind the HTTP layer: the session holder's own 住民票の写し, one signed document
- * per copy, each bound to the session and the card certificate that opened it. Idempotent per terminal and
- * key: the stored answer is replayed even after the session has expired, so a kiosk that lost the first
- * answer can still print what it was given.
+ * POST /v1/kiosk/issuances behind the HTTP layer: the certificate and options the user chose, re-checked
+ * against the offer computed now (hours, refusals, options), one signed document per copy, each with its
+ * own serial and QR seal, bound to the session and the card certificate that opened it. Idempotent per
+ * terminal and key: the stored answer is replayed even after the session has expired, so a kiosk that lost
+ * the first answer can still print what it was given.
  */
 export async function issueDocuments(
   deps: IssueDeps,
@@ -52,25 +61,42 @@ export async function issueDocuments(
   if (session.expiresAt.getTime() <= now.getTime()) {
     return { ok: false, code: 'SESSION_EXPIRED', message: 'session expired' };
   }
-  const record = await loadJuminhyoRecord(deps.db, session.residentId);
-  if (!record) return { ok: false, code: 'SERVICE_REFUSED', message: 'resident no longer registered' };
+  const loaded = await loadOffer(deps.db, session.residentId, now);
+  if (!loaded) return { ok: false, code: 'SERVICE_REFUSED', message: 'resident no longer registered' };
+  const { records, offer } = loaded;
+  const type = request.options.type;
+  const offered = offer.certificates.find((c) => c.type === type);
+  if (!offered) {
+    return { ok: false, code: 'SERVICE_REFUSED', message: 'not issued here', reason: 'notRegistered' };
+  }
+  if (!offered.available) {
+    const reason = offered.refusal ?? 'notRegistered';
+    return { ok: false, code: 'SERVICE_REFUSED', message: `refused: ${reason}`, reason };
+  }
+  const problem = optionsProblem(request.options, offered, records);
+  if (problem) return { ok: false, code: 'OPTIONS_INVALID', message: problem };
 
   const issuanceId = randomUUID();
   const serials = Array.from({ length: request.copies }, () =>
-    newDocumentSerial(record.municipality.code, now),
+    newDocumentSerial(records.municipality.code, now),
   );
-  const payloads = buildJuminhyoPayloads(
-    record,
+  const payloads = buildPayloads(
     {
-      issuanceId,
-      sessionId: session.id,
-      terminalId,
-      cardCertificateSha256: session.cardCertSha256,
-      issuedAt: now,
+      municipality: records.municipality,
+      holder: records.holder,
+      content: buildContent(request.options, records),
+      binding: {
+        issuanceId,
+        sessionId: session.id,
+        terminalId,
+        cardCertificateSha256: session.cardCertSha256,
+        issuedAt: now,
+      },
+      serials,
     },
-    serials,
+    deps.documentKey,
   );
-  const feePerCopyYen = juminhyoFeePerCopy(record.municipality);
+  const feePerCopyYen = offered.feeYen;
   const response: IssuanceResponse = {
     issuanceId,
     feeYen: feePerCopyYen * serials.length,
@@ -85,7 +111,7 @@ export async function issueDocuments(
       sessionId: session.id,
       idempotencyKey: request.idempotencyKey,
       requestSha256,
-      certificateType: request.certificateType,
+      certificateType: type,
       feePerCopyYen,
       serials,
       response: body,
@@ -100,6 +126,7 @@ export async function issueDocuments(
       issuanceId,
       cardId: session.cardId,
       residentId: session.residentId,
+      code: type,
     });
     return true;
   });
@@ -123,8 +150,20 @@ function replay(stored: StoredIssuance, requestSha256: string): IssueOutcome {
   return { ok: true, outcome: 'replayed', issuanceId: stored.id, body: stored.response };
 }
 
-/** Over the parsed request (defaults applied), so `{copies: 1}` and an omitted `copies` are the same request. */
-function hashRequest(r: IssuanceRequest): string {
-  const canonical = JSON.stringify([r.sessionId, r.idempotencyKey, r.certificateType, r.scope, r.copies]);
+/**
+ * Over the parsed request (defaults applied), so `{copies: 1}` and an omitted `copies` are the same request;
+ * object keys sorted, so the options' spelling order does not matter.
+ */
+export function hashRequest(r: IssuanceRequest): string {
+  const canonical = canonicalJson([r.sessionId, r.idempotencyKey, r.options, r.copies]);
   return createHash('sha256').update(canonical).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

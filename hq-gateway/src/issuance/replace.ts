@@ -1,25 +1,25 @@
+import { DocumentPayload, IssuanceResponse, ReplacementResponse, type SignedDocument } from '../api/schemas';
 import { appendAudit } from '../db/audit';
 import type { Database } from '../db/database';
-import { findSession } from '../db/sessions';
-import { loadJuminhyoRecord } from '../registry/store';
-import type { ReplacementResponse } from '../api/schemas';
-import { signDocument, type DocumentSigningKey } from './document-signing';
-import { buildJuminhyoPayloads } from './juminhyo';
+import { signDocument, verifySignedDocument, type DocumentSigningKey } from './document-signing';
+import { jst } from './jst';
+import { createSeal, verifySealOffline } from './seal';
 import { newDocumentSerial } from './serial';
 
 export type ReplacementOutcome =
   | { ok: true; body: string; replayed: boolean }
   | {
       ok: false;
-      code: 'ISSUANCE_NOT_FOUND' | 'COPY_NOT_FOUND' | 'COPY_NOT_SPOILED' | 'SERVICE_REFUSED';
+      code: 'ISSUANCE_NOT_FOUND' | 'COPY_NOT_FOUND' | 'COPY_NOT_SPOILED';
       message: string;
     };
 
 /**
- * A spoiled copy (reported `spoiled`, so voided) is printed again under a new serial: the same copy of
- * the same issuance, bound to the same session and card, signed anew. One replacement per spoiled serial;
- * a retry answers the stored document byte for byte. The session may have expired meanwhile (a jam can
- * take staff a while): the issuance was already granted, and only its lost copy is made again.
+ * A spoiled copy (reported `spoiled`, so voided) is printed again under a new serial: the same content of
+ * the same copy of the same issuance, bound to the same session and card, with a new issue time and its own
+ * QR seal, signed anew. One replacement per spoiled serial; a retry answers the stored document byte for
+ * byte. The session may have expired and the registry may have changed meanwhile (a jam can take staff a
+ * while): the issuance was already granted, and only its lost copy is made again from what was signed.
  */
 export async function replaceSpoiledCopy(
   deps: { db: Database; documentKey: DocumentSigningKey; now: () => Date },
@@ -30,10 +30,10 @@ export async function replaceSpoiledCopy(
   const rows = await deps.db.query<{
     status: string;
     copy_index: number;
-    copies: number;
-    session_id: string;
+    response: string;
+    document: string | null;
   }>(
-    `SELECT c.status, c.copy_index, i.copies, i.session_id
+    `SELECT c.status, c.copy_index, i.response, c.document
      FROM issuance_copies c JOIN issuances i ON i.id = c.issuance_id
      WHERE c.serial = $1 AND i.id = $2 AND i.terminal_id = $3`,
     [serial, issuanceId, terminalId],
@@ -58,26 +58,17 @@ export async function replaceSpoiledCopy(
   const earlier = await findReplacement(deps.db, serial);
   if (earlier) return { ok: true, body: earlier, replayed: true };
 
-  const session = await findSession(deps.db, copy.session_id, terminalId);
-  if (!session) return { ok: false, code: 'ISSUANCE_NOT_FOUND', message: 'no such issuance' };
-  const record = await loadJuminhyoRecord(deps.db, session.residentId);
-  if (!record) return { ok: false, code: 'SERVICE_REFUSED', message: 'resident no longer registered' };
-
   const now = deps.now();
-  const newSerial = newDocumentSerial(record.municipality.code, now);
-  const [payload] = buildJuminhyoPayloads(
-    record,
-    {
-      issuanceId,
-      sessionId: session.id,
-      terminalId,
-      cardCertificateSha256: session.cardCertSha256,
-      issuedAt: now,
-    },
-    [newSerial],
-  );
-  if (!payload) throw new Error('no payload built');
-  payload.copy = { index: copy.copy_index, of: copy.copies };
+  const original = spoiledPayload(copy, serial, deps.documentKey);
+  const newSerial = newDocumentSerial(original.municipality.code, now);
+  const seal = verifySealOffline(original.seal, deps.documentKey.publicKeyPem);
+  if (!seal.ok) throw new Error(`stored seal does not verify: ${seal.reason}`);
+  const payload: DocumentPayload = {
+    ...original,
+    serial: newSerial,
+    issuedAt: now.toISOString(),
+    seal: createSeal({ ...seal.fields, s: newSerial, d: jst(now).date }, deps.documentKey),
+  };
   const answer: ReplacementResponse = { replaces: serial, document: signDocument(payload, deps.documentKey) };
   const body = JSON.stringify(answer);
 
@@ -115,4 +106,21 @@ async function findReplacement(db: Database, spoiledSerial: string): Promise<str
     [spoiledSerial],
   );
   return rows[0]?.document;
+}
+
+/** The signed payload of the spoiled copy: the issuance's answer, or the replacement it came from. */
+function spoiledPayload(
+  copy: { response: string; document: string | null },
+  serial: string,
+  key: DocumentSigningKey,
+): DocumentPayload {
+  const documents: SignedDocument[] = copy.document
+    ? [ReplacementResponse.parse(JSON.parse(copy.document)).document]
+    : IssuanceResponse.parse(JSON.parse(copy.response)).documents;
+  for (const doc of documents) {
+    // Our own stored answer, checked anyway: a replacement must never be built from bytes HQ did not sign.
+    const payload = verifySignedDocument(doc, key.publicKeyPem);
+    if (payload.serial === serial) return payload;
+  }
+  throw new Error('spoiled serial not found in its stored documents');
 }

@@ -4,18 +4,11 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createApp } from '../api/app';
 import { sessionSigningInput } from '../api/signing-input';
-import {
-  APP_SIGNER_ID,
-  ChallengePurpose,
-  ChallengeResponse,
-  HqErrorBody,
-  TERMINAL_ID_HEADER,
-} from '../api/schemas';
-import { hashTerminalToken } from '../api/terminal-auth';
+import { fetch } from 'undici';
+import { APP_SIGNER_ID, ChallengePurpose, ChallengeResponse, HqErrorBody } from '../api/schemas';
 import type { Database } from '../db/database';
 import { runMigrations } from '../db/migrate';
 import { openPgliteDatabase } from '../db/pglite';
-import { insertTerminal } from '../db/terminals';
 import {
   generateDocumentSigningKeyPem,
   loadDocumentSigningKey,
@@ -39,17 +32,18 @@ import {
 import { registerCard } from '../registry/store';
 import type { CertificateRef } from '../registry/types';
 import { closeServer, listen, serverUrl } from '../server';
+import { createFixtureTls, enrollFixtureTerminals, type FixtureTls, type TestTerminal } from './terminal-tls';
+import { attachLive } from '../fleet/live';
+import { startFleet } from '../fleet/service';
 
 /**
  * A gateway for tests: in-memory PGlite with the demo registry, a fresh test PKI (both CAs), registered
  * cards, terminals, a card-management master key, a clock the test moves, and every log line captured.
- * Listens on a free port and is reached over real HTTP.
+ * Listens on a free port and is reached over real HTTPS: terminals are enrolled (code + CSR) and call
+ * /v1/kiosk/* with their client certificate (mutual TLS).
  */
 
-export interface TestTerminal {
-  id: string;
-  token: string;
-}
+export type { TestTerminal };
 
 export interface GatewayFixture {
   url: string;
@@ -75,7 +69,10 @@ export interface GatewayFixture {
   cardSerials: { taro: string; hanako: string; sakura: string };
   /** HQ's card-management master key, 32 bytes. */
   cardManagementKey: Buffer;
+  /** Enrolled terminals; `revoked` was enrolled, then revoked. */
   terminals: { a: TestTerminal; b: TestTerminal; revoked: TestTerminal };
+  /** HQ's TLS CA, the terminal CA and the dispatchers (see terminal-tls.ts). */
+  tls: FixtureTls;
   /** Raw JSON log lines written so far. */
   logs: string[];
   close(): Promise<void>;
@@ -96,11 +93,6 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
       issueUserAuthCertificate(ca, { id: 'SAKURA01' }),
       issueUserAuthCertificate(ca, { id: 'NOBODY01' }),
     ]);
-  const terminals = {
-    a: { id: 'T-TEST-0001', token: randomBytes(32).toString('base64url') },
-    b: { id: 'T-TEST-0002', token: randomBytes(32).toString('base64url') },
-    revoked: { id: 'T-TEST-0003', token: randomBytes(32).toString('base64url') },
-  };
   const cardSerials = { taro: 'TEST0000000001', hanako: 'TEST0000000002', sakura: 'TEST0000000003' };
 
   await runMigrations(db);
@@ -141,11 +133,9 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
         signature: card.sig && certificateRef(card.sig.certificate),
       });
     }
-    for (const t of Object.values(terminals)) {
-      await insertTerminal(tx, { id: t.id, tokenSha256: hashTerminalToken(t.token) });
-    }
-    await tx.query('UPDATE terminals SET revoked_at = now() WHERE id = $1', [terminals.revoked.id]);
   });
+  const tls = await createFixtureTls();
+  const terminals = await enrollFixtureTerminals(db, tls);
 
   const pems = generateDocumentSigningKeyPem();
   const documentKey = loadDocumentSigningKey(pems.privateKeyPem);
@@ -173,8 +163,12 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
     cardManagementKey,
     logger,
     now: () => clock.now,
+    enrollment: { terminalCa: tls.terminalCa, hqCaPem: tls.hqCaPem },
   });
-  const server: Server = await listen(app, '127.0.0.1', 0);
+  const server: Server = await listen(app, '127.0.0.1', 0, tls.server);
+  // The dashboards' live channel and the alert sweep, on the test's clock (a short sweep keeps tests quick).
+  const live = attachLive(server, { db, logger, now: () => clock.now });
+  const fleet = startFleet(app, live, { db, logger, now: () => clock.now, sweepMs: 1000 });
   return {
     url: serverUrl(server, '127.0.0.1'),
     db,
@@ -192,8 +186,12 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
     cardSerials,
     cardManagementKey,
     terminals,
+    tls,
     logs,
     async close() {
+      await fleet.stop();
+      await live.close();
+      await Promise.all(tls.dispatchers.map((d) => d.close()));
       await closeServer(server);
       await db.close();
     },
@@ -212,7 +210,10 @@ export interface Answer {
   json: unknown;
 }
 
-/** A kiosk call: terminal headers, JSON body (or a raw string to send as is). */
+/**
+ * A call over HTTPS: with `terminal`, its client certificate (mutual TLS); with null, none (the app, health,
+ * enrolment). JSON body, or a raw string to send as is.
+ */
 export async function kioskCall(
   fx: GatewayFixture,
   terminal: TestTerminal | null,
@@ -223,12 +224,12 @@ export async function kioskCall(
 ): Promise<Answer> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
-    ...(terminal && { [TERMINAL_ID_HEADER]: terminal.id, authorization: `Bearer ${terminal.token}` }),
     ...options.headers,
   };
   const response = await fetch(`${fx.url}${path}`, {
     method,
     headers,
+    dispatcher: terminal ? terminal.dispatcher : fx.tls.anonymous,
     ...(method === 'POST' && { body: options.raw ?? JSON.stringify(body ?? {}) }),
   });
   const text = await response.text();
@@ -375,3 +376,6 @@ function signatureHolder(residentId: string, id: string) {
     address: demoHousehold(resident.householdId).address,
   };
 }
+
+/** Re-exported: tests that issue certificates move the clock into the demo municipality's hours. */
+export { moveClockToOpenHours } from './registry-records';

@@ -10,7 +10,8 @@ export const AgentOptions = z.object({
   outputDir: z.string(),
   host: z.string(),
   port: z.number().int().min(0).max(65535),
-  hqUrl: z.url(),
+  /** HQ is reached over HTTPS only (mutual TLS with the terminal certificate from the data folder). */
+  hqUrl: z.url({ protocol: /^https$/ }),
   uiDist: z.string(),
   /** 'virtual': the in-process card emulator driven from /dev; 'pcsc': a real reader through pcscd. */
   reader: z.enum(['virtual', 'pcsc']),
@@ -25,7 +26,7 @@ export const defaultAgentOptions: AgentOptions = {
   outputDir: path.resolve('output'),
   host: '127.0.0.1',
   port: 4100,
-  hqUrl: 'http://127.0.0.1:4200',
+  hqUrl: 'https://127.0.0.1:4200',
   uiDist: path.resolve(here, '../../../kiosk-ui/dist'),
   reader: 'virtual',
   printer: 'simulated',

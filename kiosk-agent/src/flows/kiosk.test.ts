@@ -25,7 +25,7 @@ async function setup(inactivity = { idleMs: 60_000, warningMs: 20_000 }) {
   const printer = new SimulatedPrinter(await mkdtemp(path.join(os.tmpdir(), 'flow-test-')));
   const hq = new HqClient({
     baseUrl: 'http://127.0.0.1:9',
-    credentials: { terminalId: 'T-TEST', token: 'x'.repeat(32) },
+    credentials: { terminalId: 'T-TEST' },
     retries: 0,
     timeoutMs: 2000,
   });

@@ -35,7 +35,7 @@ async function setup(inactivity = { idleMs: 60_000, warningMs: 20_000 }) {
     printer,
     hq: new HqClient({
       baseUrl: 'http://127.0.0.1:9',
-      credentials: { terminalId: 'T-TEST', token: 'x'.repeat(32) },
+      credentials: { terminalId: 'T-TEST' },
       retries: 0,
     }),
     payment: new SimulatedPaymentDevice(),

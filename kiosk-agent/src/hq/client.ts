@@ -1,3 +1,4 @@
+import { fetch, type Dispatcher, type Response } from 'undici';
 import type { z } from 'zod';
 import {
   ChallengeResponse,
@@ -5,12 +6,13 @@ import {
   HqErrorBody,
   IssuanceResponse,
   KioskPinResetResponse,
+  OfferResponse,
   PinResetOutcomeResponse,
   PinResetTokenResponse,
   ReplacementResponse,
   SessionResponse,
   StatusReportResponse,
-  TERMINAL_ID_HEADER,
+  StaffCodesResponse,
   type ChallengePurpose,
   type CopyReportRequest,
   type HqErrorCode,
@@ -22,10 +24,12 @@ import {
 } from 'hq-gateway/api/schemas';
 import { KioskError } from '../errors';
 import type { ErrorCode } from '../protocol/errors';
+import { hqDispatcher, type TerminalTls } from './tls';
 
 export interface TerminalCredentials {
   terminalId: string;
-  token: string;
+  /** Client key and certificate plus HQ's pinned CA (mutual TLS); absent only in tests that never reach HQ. */
+  tls?: TerminalTls;
 }
 
 export interface HqClientOptions {
@@ -51,6 +55,8 @@ function kioskCodeFor(code: HqErrorCode): ErrorCode {
       return 'CARD_NOT_REGISTERED';
     case 'SERVICE_REFUSED':
       return 'SERVICE_REFUSED';
+    case 'OPTIONS_INVALID':
+      return 'OPTIONS_INVALID';
     case 'RESERVATION_NOT_FOUND':
       return 'PIN_RESET_NOT_RESERVED';
     case 'RESERVATION_EXPIRED':
@@ -75,16 +81,20 @@ export class HqRefusal extends KioskError {
 }
 
 /**
- * The kiosk's HQ client: terminal credentials on every request, every answer validated with HQ's own
- * schemas (imported, not redeclared), retries only where the request is idempotent.
+ * The kiosk's HQ client: HTTPS with the terminal's client certificate (mutual TLS) on every request, every
+ * answer validated with HQ's own schemas (imported, not redeclared), retries only where the request is
+ * idempotent.
  */
 export class HqClient {
   private readonly timeoutMs: number;
   private readonly retries: number;
+  /** One connection pool per client: the terminal certificate on every connection, HQ's CA pinned. */
+  private readonly dispatcher: Dispatcher;
 
   constructor(private readonly options: HqClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.retries = options.retries ?? 2;
+    this.dispatcher = hqDispatcher(options.credentials.tls ?? {});
   }
 
   get terminalId(): string {
@@ -98,6 +108,17 @@ export class HqClient {
   openSession(body: { challengeId: string; certificate: string; signature: string }) {
     // Not retried: the challenge is single use, a retry could only be refused.
     return this.post('/v1/kiosk/sessions', body, SessionResponse, 0);
+  }
+
+  /** What this resident may get now (types, options, fees, hours, refusals); read-only, so retried. */
+  offer(sessionId: string) {
+    const path = `/v1/kiosk/sessions/${encodeURIComponent(sessionId)}/offer`;
+    return this.post(path, undefined, OfferResponse, this.retries, 'GET');
+  }
+
+  /** The store staff codes this terminal accepts, as scrypt records (never a code); read-only, so retried. */
+  staffCodes() {
+    return this.post('/v1/kiosk/staff-codes', undefined, StaffCodesResponse, this.retries, 'GET');
   }
 
   issue(body: IssuanceRequest) {
@@ -143,19 +164,17 @@ export class HqClient {
     body: unknown,
     schema: S,
     retries: number,
+    method: 'GET' | 'POST' = 'POST',
   ): Promise<z.infer<S>> {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
         response = await fetch(new URL(path, this.options.baseUrl), {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${this.options.credentials.token}`,
-            [TERMINAL_ID_HEADER]: this.options.credentials.terminalId,
-          },
-          body: JSON.stringify(body),
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: method === 'GET' ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(this.timeoutMs),
+          dispatcher: this.dispatcher,
         });
       } catch (error) {
         if (attempt < retries) continue;

@@ -2,22 +2,64 @@ import { readFile } from 'node:fs/promises';
 import { scryptSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-const StaffCodeFile = z.object({ salt: z.string().min(1), scrypt: z.string().min(1) });
+/** One code as a salted scrypt hash (Node's default cost), both base64: what HQ sends and the seed writes. */
+export const StaffCodeRecord = z.object({ salt: z.string().min(1), scrypt: z.string().min(1) });
+export type StaffCodeRecord = z.infer<typeof StaffCodeRecord>;
 
-/** Checks a store staff code against its salted scrypt hash (the kiosk never stores the code itself). */
+/**
+ * data/kiosk/staff.json: the codes synced from HQ (staff-code-sync.ts), or a single record as the first
+ * seed wrote it.
+ */
+export const StaffCodeFile = z.union([
+  z.object({ codes: z.array(StaffCodeRecord), syncedAt: z.iso.datetime().optional() }),
+  StaffCodeRecord.transform((record) => ({ codes: [record], syncedAt: undefined })),
+]);
+
+interface Hash {
+  salt: Buffer;
+  hash: Buffer;
+}
+
+function decode(records: readonly StaffCodeRecord[]): Hash[] {
+  return records.map((r) => ({ salt: Buffer.from(r.salt, 'base64'), hash: Buffer.from(r.scrypt, 'base64') }));
+}
+
+/**
+ * Checks a store staff code against the current codes' salted scrypt hashes (the kiosk never stores a code
+ * itself). Any current code is accepted. The set is replaced in place when HQ sends a new one.
+ */
 export class StaffCodeCheck {
-  private constructor(
-    private readonly salt: Buffer,
-    private readonly hash: Buffer,
-  ) {}
+  private hashes: Hash[];
+
+  private constructor(records: readonly StaffCodeRecord[]) {
+    this.hashes = decode(records);
+  }
 
   static async load(file: string): Promise<StaffCodeCheck> {
     const parsed = StaffCodeFile.parse(JSON.parse(await readFile(file, 'utf8')));
-    return new StaffCodeCheck(Buffer.from(parsed.salt, 'base64'), Buffer.from(parsed.scrypt, 'base64'));
+    return new StaffCodeCheck(parsed.codes);
+  }
+
+  static of(records: readonly StaffCodeRecord[]): StaffCodeCheck {
+    return new StaffCodeCheck(records);
+  }
+
+  get size(): number {
+    return this.hashes.length;
+  }
+
+  replace(records: readonly StaffCodeRecord[]): void {
+    this.hashes = decode(records);
   }
 
   matches(code: string): boolean {
-    const given = scryptSync(code, this.salt, this.hash.length);
-    return timingSafeEqual(given, this.hash);
+    let ok = false;
+    // Every record is checked, so the time taken says nothing about which one matched.
+    for (const { salt, hash } of this.hashes) {
+      if (hash.length < 16) continue;
+      const given = scryptSync(code, salt, hash.length);
+      if (timingSafeEqual(given, hash)) ok = true;
+    }
+    return ok;
   }
 }

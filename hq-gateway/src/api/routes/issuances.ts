@@ -27,13 +27,24 @@ export function createIssuance(deps: ResolvedDeps): RequestHandler {
     const log = requestLogger(res);
     if (!result.ok) {
       log?.warn(
-        { event: 'issuance.refused', code: result.code, sessionId: request.sessionId },
+        {
+          event: 'issuance.refused',
+          code: result.code,
+          reason: result.reason,
+          certificate: request.options.type,
+          sessionId: request.sessionId,
+        },
         'issuance refused',
       );
-      throw new HttpError(result.code, result.message);
+      throw new HttpError(result.code, result.message, undefined, undefined, result.reason);
     }
     log?.info(
-      { event: `issuance.${result.outcome}`, issuanceId: result.issuanceId, sessionId: request.sessionId },
+      {
+        event: `issuance.${result.outcome}`,
+        issuanceId: result.issuanceId,
+        certificate: request.options.type,
+        sessionId: request.sessionId,
+      },
       `issuance ${result.outcome}`,
     );
     res.status(201).type('application/json').send(result.body);

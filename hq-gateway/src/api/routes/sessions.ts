@@ -4,6 +4,7 @@ import { appendAudit } from '../../db/audit';
 import { consumeChallenge } from '../../db/challenges';
 import { insertSession } from '../../db/sessions';
 import { validateUserAuthentication } from '../../pki/validate';
+import { loadOffer } from '../../issuance/offer-loader';
 import { findCardHolder } from '../../registry/store';
 import type { ResolvedDeps } from '../deps';
 import { HttpError, refusalMessage } from '../errors';
@@ -69,12 +70,14 @@ export function openSession(deps: ResolvedDeps): RequestHandler {
       { event: 'session.opened', sessionId: session.id, cardId: holder.cardId },
       'session opened',
     );
+    // services: what is available right now; offer: every certificate the municipality issues, with its fee.
+    const certificates = (await loadOffer(deps.db, holder.residentId, now))?.offer.certificates ?? [];
     const answer: SessionResponse = {
       sessionId: session.id,
       expiresAt: session.expiresAt.toISOString(),
       municipality: holder.municipality,
-      services: ['juminhyo'],
-      offer: [{ certificate: 'juminhyo', feeYen: holder.juminhyoFeeYen }],
+      services: certificates.filter((c) => c.available).map((c) => c.type),
+      offer: certificates.map((c) => ({ certificate: c.type, feeYen: c.feeYen })),
     };
     res.status(201).json(answer);
   };

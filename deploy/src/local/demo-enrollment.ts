@@ -1,0 +1,61 @@
+/**
+ * The demo kiosk's enrolment for `npm start` and the system tests: HQ creates a one-time code for
+ * T-DEMO-0001 and the kiosk enrols with it through the real POST /v1/enroll over HTTPS, exactly as an
+ * installer would with `npm run enroll`. Later starts reuse the certificate.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Database } from 'hq-gateway/db/database';
+import { runMigrations } from 'hq-gateway/db/migrate';
+import { openPgliteDatabase } from 'hq-gateway/db/pglite';
+import { hqTlsPaths } from 'hq-gateway/pki/tls-ca';
+import { gatewayPaths } from 'hq-gateway/server';
+import { createEnrollmentCode } from 'hq-gateway/terminals/enrollment-codes';
+import { enrollKiosk } from 'kiosk-agent/hq/enroll';
+import { isEnrolled } from 'kiosk-agent/hq/tls';
+import { Agent, fetch } from 'undici';
+import { DEMO_TERMINAL_ID } from './seed';
+
+/**
+ * A fresh code for the demo kiosk unless it is enrolled already. `db`: the running gateway's database;
+ * without it the embedded database is opened here, so the gateway must not be running yet (PGlite is
+ * single-process).
+ */
+export async function demoEnrollmentCode(dataDir: string, db?: Database): Promise<string | undefined> {
+  if (await isEnrolled(dataDir)) return undefined;
+  if (db) return (await createEnrollmentCode(db, { terminalId: DEMO_TERMINAL_ID })).code;
+  const own = await openPgliteDatabase({ dataDir: gatewayPaths(dataDir).database });
+  try {
+    await runMigrations(own);
+    return (await createEnrollmentCode(own, { terminalId: DEMO_TERMINAL_ID })).code;
+  } finally {
+    await own.close();
+  }
+}
+
+/** Enrols the demo kiosk at `hqUrl`, pinning the seeded HQ TLS CA. */
+export async function enrollDemoKiosk(dataDir: string, hqUrl: string, code: string) {
+  return enrollKiosk({ hqUrl, code, dataDir, caPem: await demoHqCa(dataDir) });
+}
+
+export function demoHqCa(dataDir: string): Promise<string> {
+  return readFile(hqTlsPaths(dataDir).caCert, 'utf8');
+}
+
+/** Polls `url` until it answers 2xx; `caPem` for HQ's HTTPS. */
+export async function waitForUrl(url: string, timeoutMs: number, caPem?: string): Promise<void> {
+  const dispatcher = new Agent({ connect: caPem === undefined ? {} : { ca: caPem } });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        if ((await fetch(url, { dispatcher })).ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  } finally {
+    await dispatcher.close();
+  }
+}

@@ -1,0 +1,53 @@
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { Server as TlsServer } from 'node:tls';
+import { loadHqServerTls } from './tls-ca';
+import { loadTerminalCa, type TerminalCa } from './terminal-ca';
+
+/** What the gateway listens with. */
+export interface GatewayTls {
+  certificatePem: string;
+  keyPem: string;
+  /** Client certificates are verified against this CA: the terminal CA. */
+  clientCaPem: string;
+}
+
+/** The gateway's TLS material and the terminal CA (which also signs at enrolment), from the data folder. */
+export async function loadGatewayIdentity(
+  dataDir: string,
+): Promise<{ tls: GatewayTls; terminalCa: TerminalCa; hqCaPem: string }> {
+  const [server, terminalCa] = await Promise.all([loadHqServerTls(dataDir), loadTerminalCa(dataDir)]);
+  return {
+    tls: {
+      certificatePem: server.certificatePem,
+      keyPem: server.keyPem,
+      clientCaPem: terminalCa.certificatePem,
+    },
+    terminalCa,
+    hqCaPem: server.caPem,
+  };
+}
+
+/**
+ * HTTPS that asks every client for a certificate but lets those without one in: the app API, /v1/verify,
+ * /v1/health, the dashboard and /v1/enroll are open, and /v1/kiosk/* checks the certificate per request
+ * (api/terminal-auth.ts). Without `tls`, plain HTTP (tests of code that has nothing to do with terminals).
+ */
+export function createGatewayServer(app: RequestListener, tls?: GatewayTls): Server {
+  if (!tls) return createHttpServer(app);
+  return createHttpsServer(
+    {
+      cert: tls.certificatePem,
+      key: tls.keyPem,
+      ca: tls.clientCaPem,
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
+    app,
+  );
+}
+
+export function isTlsServer(server: Server): boolean {
+  return server instanceof TlsServer;
+}
