@@ -8,6 +8,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from 'hq-gateway/server';
 import type { IntentAck, ScreenState } from 'kiosk-agent/protocol/index';
+import { demoEnrollmentCode, enrollDemoKiosk } from '../../deploy/src/local/demo-enrollment';
 import { ensureDemoData } from '../../deploy/src/local/seed';
 import { devApi } from '../support/dev-api';
 import { uiToken } from '../support/ui';
@@ -25,8 +26,11 @@ let gateway: RunningGateway;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'agent-kill-'));
   dataDir = path.join(dir, 'data');
-  await ensureDemoData(dataDir);
+  const seeded = await ensureDemoData(dataDir);
   gateway = await startGateway({ dataDir, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) });
+  // The agent talks mutual TLS to HQ: the demo kiosk enrols first, as `npm start` has it do.
+  const code = seeded.enrollmentCode ?? (await demoEnrollmentCode(dataDir, gateway.db));
+  if (code) await enrollDemoKiosk(dataDir, gateway.url, code);
 });
 afterAll(async () => {
   await gateway?.close();

@@ -109,9 +109,7 @@ export function demoPaths(dataDir: string) {
  * marker, and an older seed an older version, so the next run starts over: it removes the database and
  * rewrites every file it owns.
  */
-export async function ensureDemoData(
-  dataDir: string,
-): Promise<{
+export async function ensureDemoData(dataDir: string): Promise<{
   created: boolean;
   /** One-time code for the demo kiosk, when just created. */ enrollmentCode?: string;
 }> {

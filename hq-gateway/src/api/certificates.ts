@@ -1,9 +1,12 @@
-import { z } from 'zod';
+import { object as classicObject } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The certificate part of HQ's API contract: which certificates exist, the offer a resident gets after
  * authenticating, the options an issuance request carries, and what a signed document decodes to.
  * Re-exported from schemas.ts; the kiosk agent and UI import these rather than redeclaring them.
+ * Written with zod/mini so the kiosk UI bundles only the small tree-shakable core; classic schemas embed
+ * them as they are (both are zod core types) and `z.infer` is the same.
  */
 
 /**
@@ -35,11 +38,11 @@ export const RefusalReason = z.enum([
 ]);
 export type RefusalReason = z.infer<typeof RefusalReason>;
 
-const hhmm = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/);
+const hhmm = z.string().check(z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/));
 
 /** A member of the card holder's household, as the holder may choose them for a 住民票. */
 export const HouseholdMember = z.object({
-  memberId: z.string().min(1).max(64),
+  memberId: z.string().check(z.minLength(1), z.maxLength(64)),
   /** Printed name (family, full-width space, given). Shown only to the card holder. */
   name: z.string(),
   relationship: z.string(),
@@ -53,8 +56,8 @@ export const OfferedCertificate = z.object({
   type: CertificateType,
   available: z.boolean(),
   /** Set when available is false. */
-  refusal: RefusalReason.nullable(),
-  feeYen: z.number().int().min(0),
+  refusal: z.nullable(RefusalReason),
+  feeYen: z.int().check(z.minimum(0)),
   hours: z.object({ opens: hhmm, closes: hhmm, weekdaysOnly: z.boolean() }),
   /** Which options make sense for this resident (juminhyo: honseki only for Japanese nationals, …). */
   options: z.object({
@@ -63,17 +66,18 @@ export const OfferedCertificate = z.object({
     honseki: z.boolean(),
     foreignResidentFields: z.boolean(),
     /** taxIncome: the fiscal years on record that may be issued (current year only by default). */
-    taxYears: z.array(z.number().int()),
+    taxYears: z.array(z.int()),
   }),
 });
 export type OfferedCertificate = z.infer<typeof OfferedCertificate>;
 
 // GET /v1/kiosk/sessions/:sessionId/offer
-export const OfferResponse = z.object({
+// A classic object (the agent's HQ client takes classic schemas); pure, so the UI bundle drops it.
+export const OfferResponse = /*#__PURE__*/ classicObject({
   sessionId: z.uuid(),
   municipality: z.object({ code: z.string(), name: z.string() }),
   /** Set when this resident can get nothing here at all (then every certificate is unavailable too). */
-  refusal: RefusalReason.nullable(),
+  refusal: z.nullable(RefusalReason),
   certificates: z.array(OfferedCertificate),
   /** HQ's clock, which decides hours; the kiosk shows nothing based on its own. */
   at: z.iso.datetime(),
@@ -84,7 +88,10 @@ export type OfferResponse = z.infer<typeof OfferResponse>;
 export const JuminhyoOptions = z.strictObject({
   type: z.literal('juminhyo'),
   /** 'household': 世帯全員; otherwise the chosen members (ids from the offer). */
-  members: z.union([z.literal('household'), z.array(z.string().min(1).max(64)).min(1).max(20)]),
+  members: z.union([
+    z.literal('household'),
+    z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(20)),
+  ]),
   /** 世帯主の氏名及び続柄. */
   householderAndRelationship: z.boolean(),
   /** 本籍・筆頭者 (Japanese nationals only). */
@@ -97,7 +104,7 @@ export const JuminhyoOptions = z.strictObject({
 export const CertificateOptions = z.discriminatedUnion('type', [
   JuminhyoOptions,
   z.strictObject({ type: z.literal('sealRegistration') }),
-  z.strictObject({ type: z.literal('taxIncome'), year: z.number().int().min(2000).max(2100) }),
+  z.strictObject({ type: z.literal('taxIncome'), year: z.int().check(z.minimum(2000), z.maximum(2100)) }),
   z.strictObject({ type: z.literal('koseki'), scope: z.enum(['all', 'individual']) }),
   z.strictObject({ type: z.literal('kosekiFuhyo') }),
 ]);
@@ -136,40 +143,38 @@ export const JuminhyoPerson = z.object({
   birthDate: z.iso.date(),
   sex: z.enum(['male', 'female']),
   /** 続柄; null when the user left 世帯主・続柄 out. */
-  relationship: z.string().nullable(),
+  relationship: z.nullable(z.string()),
   becameResidentOn: z.iso.date(),
   /** 本籍 and 筆頭者, when asked for (Japanese nationals). */
-  honseki: z.object({ address: z.string(), head: z.string() }).nullable().default(null),
+  honseki: z._default(z.nullable(z.object({ address: z.string(), head: z.string() })), null),
   /** 個人番号 (12 digits), when asked for. */
-  myNumber: z
-    .string()
-    .regex(/^[0-9]{12}$/)
-    .nullable()
-    .default(null),
+  myNumber: z._default(z.nullable(z.string().check(z.regex(/^[0-9]{12}$/))), null),
   /** 国籍・地域, 在留資格, 在留期間 (満了日), 在留カード等の番号, when asked for (foreign residents). */
-  foreign: z
-    .object({
-      nationality: z.string(),
-      status: z.string(),
-      periodEnds: z.iso.date(),
-      cardNumber: z.string(),
-    })
-    .nullable()
-    .default(null),
+  foreign: z._default(
+    z.nullable(
+      z.object({
+        nationality: z.string(),
+        status: z.string(),
+        periodEnds: z.iso.date(),
+        cardNumber: z.string(),
+      }),
+    ),
+    null,
+  ),
 });
 export type JuminhyoPerson = z.infer<typeof JuminhyoPerson>;
 
-const Yen = z.number().int().min(0);
+const Yen = z.int().check(z.minimum(0));
 
 export const DocumentContent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('juminhyo'),
     address: z.string(),
     /** 世帯主; null when the user left it out. */
-    householder: z.string().nullable(),
+    householder: z.nullable(z.string()),
     /** true when the whole household is listed (世帯全員), false for chosen members. */
-    wholeHousehold: z.boolean().default(false),
-    persons: z.array(JuminhyoPerson).min(1),
+    wholeHousehold: z._default(z.boolean(), false),
+    persons: z.array(JuminhyoPerson).check(z.minLength(1)),
   }),
   z.object({
     type: z.literal('sealRegistration'),
@@ -179,12 +184,15 @@ export const DocumentContent = z.discriminatedUnion('type', [
     address: z.string(),
     registrationNumber: z.string(),
     /** The registered impression, drawn by the renderer: the carved characters and the outline. */
-    impression: z.object({ text: z.string().min(1).max(4), shape: z.enum(['round', 'square']) }),
+    impression: z.object({
+      text: z.string().check(z.minLength(1), z.maxLength(4)),
+      shape: z.enum(['round', 'square']),
+    }),
   }),
   z.object({
     type: z.literal('taxIncome'),
     /** 年度 of the tax (income of the previous calendar year). */
-    fiscalYear: z.number().int(),
+    fiscalYear: z.int(),
     name: z.string(),
     address: z.string(),
     birthDate: z.iso.date(),
@@ -221,7 +229,7 @@ export const DocumentContent = z.discriminatedUnion('type', [
       z.object({
         name: z.string(),
         birthDate: z.iso.date(),
-        addresses: z.array(z.object({ address: z.string(), from: z.iso.date() })).min(1),
+        addresses: z.array(z.object({ address: z.string(), from: z.iso.date() })).check(z.minLength(1)),
       }),
     ),
   }),

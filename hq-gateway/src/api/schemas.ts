@@ -56,7 +56,7 @@ export const HqErrorBody = z.object({
     /** For VALIDATION_FAILED: which fields were wrong. */
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     /** For SERVICE_REFUSED: why, in the offer's terms, so the kiosk can tell the user what to do instead. */
-    reason: RefusalReason.optional(),
+    reason: z.optional(RefusalReason),
   }),
 });
 export type HqErrorBody = z.infer<typeof HqErrorBody>;

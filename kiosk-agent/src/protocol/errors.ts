@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Stable error codes shared by agent and UI. The UI maps each code to words and pictures
@@ -50,7 +50,7 @@ export const ErrorInfo = z.object({
   code: ErrorCode,
   action: ErrorAction,
   /** Only for PIN_WRONG: tries left on the card after this attempt. */
-  triesLeft: z.number().int().min(0).optional(),
+  triesLeft: z.optional(z.int().check(z.minimum(0))),
 });
 export type ErrorInfo = z.infer<typeof ErrorInfo>;
 

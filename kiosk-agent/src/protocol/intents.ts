@@ -1,18 +1,18 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CertificateOptions, CertificateType, Display, Language, PinKind } from './state';
 import { ErrorInfo } from './errors';
 
 /** The 4-digit user-authentication PIN. Validated before it reaches the card, so a malformed PIN spends no try. */
-export const UserAuthPin = z.string().regex(/^[0-9]{4}$/);
+export const UserAuthPin = z.string().check(z.regex(/^[0-9]{4}$/));
 
 /** The signature PIN: 6–16 of A–Z and 0–9 with at least one letter and one digit (upper-case it first). */
-export const SignaturePin = z
-  .string()
-  .regex(/^[A-Z0-9]{6,16}$/)
-  .refine((pin) => /[A-Z]/.test(pin) && /[0-9]/.test(pin), 'needs a letter and a digit');
+export const SignaturePin = z.string().check(
+  z.regex(/^[A-Z0-9]{6,16}$/),
+  z.refine((pin) => /[A-Z]/.test(pin) && /[0-9]/.test(pin), 'needs a letter and a digit'),
+);
 
 /** A staff code from HQ (digits). */
-export const StaffCode = z.string().regex(/^[0-9]{6,8}$/);
+export const StaffCode = z.string().check(z.regex(/^[0-9]{6,8}$/));
 
 /** cancelJob: the printer cannot be fixed now; the paused customer's missing copies are refunded. */
 export const StaffAction = z.enum([
@@ -38,7 +38,7 @@ export const Intent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('selectCertificate'), certificate: CertificateType }),
   /** options screen: the whole option set (the agent checks it against the offer). */
   z.object({ type: z.literal('setOptions'), options: CertificateOptions }),
-  z.object({ type: z.literal('setCopies'), copies: z.number().int().min(1).max(10) }),
+  z.object({ type: z.literal('setCopies'), copies: z.int().check(z.minimum(1), z.maximum(10)) }),
   /** options screen → payment. */
   z.object({ type: z.literal('confirm') }),
   /** takeCertificate screen: the user is done (otherwise it times out to idle). */

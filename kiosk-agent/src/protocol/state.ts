@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   CertificateOptions,
   CertificateType,
@@ -34,9 +34,9 @@ const common = {
   language: Language,
   display: Display,
   /** A message to show on top of the screen (e.g. "the card was removed"), cleared by the next step. */
-  notice: ErrorInfo.nullable(),
+  notice: z.nullable(ErrorInfo),
   /** Set while the inactivity warning is showing: when the kiosk will reset (epoch ms). */
-  inactivityResetAt: z.number().nullable(),
+  inactivityResetAt: z.nullable(z.number()),
 };
 
 /**
@@ -50,8 +50,8 @@ export const ScreenState = z.discriminatedUnion('screen', [
   z.object({
     screen: z.literal('pin'),
     ...common,
-    triesLeft: z.number().int().min(0),
-    maxTries: z.number().int().min(1),
+    triesLeft: z.int().check(z.minimum(0)),
+    maxTries: z.int().check(z.minimum(1)),
   }),
   z.object({ screen: z.literal('authenticating'), ...common }),
   /** The municipality's offer for this resident: each certificate available, or refused with a reason. */
@@ -59,7 +59,7 @@ export const ScreenState = z.discriminatedUnion('screen', [
     screen: z.literal('chooseCertificate'),
     ...common,
     municipality: z.string(),
-    certificates: z.array(OfferedCertificate.omit({ options: true })),
+    certificates: z.array(z.omit(OfferedCertificate, { options: true })),
   }),
   /** This resident can get nothing here now (under 15, moved out, …): the reason, then take the card. */
   z.object({ screen: z.literal('refused'), ...common, reason: RefusalReason }),
@@ -71,41 +71,41 @@ export const ScreenState = z.discriminatedUnion('screen', [
     options: CertificateOptions,
     /** What may be chosen (household members are shown to the card holder only). */
     choices: OfferedCertificate.shape.options,
-    copies: z.number().int().min(1).max(10),
-    feePerCopyYen: z.number().int().min(0),
-    feeYen: z.number().int().min(0),
+    copies: z.int().check(z.minimum(1), z.maximum(10)),
+    feePerCopyYen: z.int().check(z.minimum(0)),
+    feeYen: z.int().check(z.minimum(0)),
   }),
   /** Insert coins or bills; printing needs the card removed first, then starts by itself. */
   z.object({
     screen: z.literal('payment'),
     ...common,
     certificate: CertificateType,
-    copies: z.number().int().min(1),
-    dueYen: z.number().int().min(0),
-    insertedYen: z.number().int().min(0),
+    copies: z.int().check(z.minimum(1)),
+    dueYen: z.int().check(z.minimum(0)),
+    insertedYen: z.int().check(z.minimum(0)),
   }),
   /** Paid (change returned): take the card back; printing starts when it is out of the reader. */
   z.object({
     screen: z.literal('removeCard'),
     ...common,
     certificate: CertificateType,
-    changeYen: z.number().int().min(0),
+    changeYen: z.int().check(z.minimum(0)),
   }),
   z.object({
     screen: z.literal('printing'),
     ...common,
     certificate: CertificateType,
-    page: z.number().int().min(0),
-    pages: z.number().int().min(1),
+    page: z.int().check(z.minimum(0)),
+    pages: z.int().check(z.minimum(1)),
   }),
   /** Done: take the certificate(s); refundedYen > 0 when some copies could not be printed and were paid back. */
   z.object({
     screen: z.literal('takeCertificate'),
     ...common,
     certificate: CertificateType,
-    printedCopies: z.number().int().min(0),
-    copies: z.number().int().min(1),
-    refundedYen: z.number().int().min(0),
+    printedCopies: z.int().check(z.minimum(0)),
+    copies: z.int().check(z.minimum(1)),
+    refundedYen: z.int().check(z.minimum(0)),
   }),
   z.object({ screen: z.literal('pinLocked'), ...common }),
 
@@ -114,7 +114,10 @@ export const ScreenState = z.discriminatedUnion('screen', [
   z.object({
     screen: z.literal('resetChoose'),
     ...common,
-    triesLeft: z.object({ userAuth: z.number().int().min(0), signature: z.number().int().min(0).nullable() }),
+    triesLeft: z.object({
+      userAuth: z.int().check(z.minimum(0)),
+      signature: z.nullable(z.int().check(z.minimum(0))),
+    }),
   }),
   /** Prove possession with the other PIN: `proveWith` is the PIN to type now. */
   z.object({
@@ -122,8 +125,8 @@ export const ScreenState = z.discriminatedUnion('screen', [
     ...common,
     reset: PinKind,
     proveWith: PinKind,
-    triesLeft: z.number().int().min(0),
-    maxTries: z.number().int().min(1),
+    triesLeft: z.int().check(z.minimum(0)),
+    maxTries: z.int().check(z.minimum(1)),
   }),
   z.object({ screen: z.literal('resetChecking'), ...common, reset: PinKind }),
   /** Type the new PIN twice (the UI checks the format and the match before sending it once). */
@@ -142,16 +145,16 @@ export const ScreenState = z.discriminatedUnion('screen', [
     printer: z.object({
       state: z.enum(['idle', 'printing', 'paperOut', 'jam', 'coverOpen', 'offline']),
       /** Where the paper is stuck, for the drawing (e.g. "tray1", "fuser", "output"). */
-      jamWhere: z.string().nullable(),
+      jamWhere: z.nullable(z.string()),
       paperLow: z.boolean(),
     }),
     /** A customer's job waits for the staff to clear the fault and resume. */
     jobPaused: z.boolean(),
     outOfService: z.boolean(),
     /** The last staff action's result, for feedback. */
-    lastAction: z
-      .enum(['resume', 'cancelJob', 'refillPaper', 'testPage', 'outOfService', 'inService'])
-      .nullable(),
+    lastAction: z.nullable(
+      z.enum(['resume', 'cancelJob', 'refillPaper', 'testPage', 'outOfService', 'inService']),
+    ),
   }),
 ]);
 export type ScreenState = z.infer<typeof ScreenState>;
@@ -170,5 +173,5 @@ export const DeviceStatus = z.object({
   payment: PaymentStatus,
 });
 export type DeviceStatus = z.infer<typeof DeviceStatus>;
-export const DeviceStatusChange = DeviceStatus.partial();
+export const DeviceStatusChange = z.partial(DeviceStatus);
 export type DeviceStatusChange = z.infer<typeof DeviceStatusChange>;
