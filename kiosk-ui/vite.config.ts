@@ -22,9 +22,34 @@ function devToken(): Plugin {
   };
 }
 
+/**
+ * The protocol schemas are zod/mini so the UI bundles only zod's small core. Classic zod (about 10 KB
+ * gzipped more) creeps back in if anything the UI imports builds a classic schema at module level that
+ * the bundler cannot drop, so the build fails then rather than silently growing.
+ */
+function noClassicZod(): Plugin {
+  return {
+    name: 'kiosk-ui-no-classic-zod',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const classic = Object.entries(chunk.modules).filter(
+          ([id, m]) => id.includes('/zod/v4/classic/') && m.renderedLength > 0,
+        );
+        if (classic.length > 0)
+          this.error(
+            `classic zod is in ${chunk.fileName} (${classic.map(([id]) => id.split('/zod/')[1]).join(', ')}): ` +
+              'UI-reachable schemas must use zod/mini (see kiosk-agent/src/protocol)',
+          );
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [svelte(), devToken()],
+  plugins: [svelte(), devToken(), noClassicZod()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from 'hq-gateway/server';
+import { openAllDay } from '../support/system';
 import type { IntentAck, ScreenState } from 'kiosk-agent/protocol/index';
 import { demoEnrollmentCode, enrollDemoKiosk } from '../../deploy/src/local/demo-enrollment';
 import { ensureDemoData } from '../../deploy/src/local/seed';
@@ -28,6 +29,7 @@ beforeAll(async () => {
   dataDir = path.join(dir, 'data');
   const seeded = await ensureDemoData(dataDir);
   gateway = await startGateway({ dataDir, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) });
+  await openAllDay(gateway.db);
   // The agent talks mutual TLS to HQ: the demo kiosk enrols first, as `npm start` has it do.
   const code = seeded.enrollmentCode ?? (await demoEnrollmentCode(dataDir, gateway.db));
   if (code) await enrollDemoKiosk(dataDir, gateway.url, code);
@@ -92,14 +94,20 @@ async function orderTwoCopies(url: string, child: ChildProcess): Promise<void> {
   const taro = (await dev.cards()).find((c) => c.id === 'demo-taro')!;
   await reach('idle');
   await send({ type: 'start' });
-  await send({ type: 'selectCertificate', certificate: 'juminhyo' });
+  await send({ type: 'selectIssuance' });
   await dev.insert('demo-taro');
   await reach('pin');
   await send({ type: 'submitPin', pin: taro.pins.userAuth });
-  await reach('confirm');
+  await reach('chooseCertificate');
+  await send({ type: 'selectCertificate', certificate: 'juminhyo' });
+  await reach('options');
   await send({ type: 'setCopies', copies: 2 });
   await send({ type: 'confirm' });
-  await Promise.race([exited(child), reach('takeCardAndCertificate')]);
+  await reach('payment');
+  await dev.insertMoney(1000);
+  await reach('removeCard');
+  await dev.remove();
+  await Promise.race([exited(child), reach('takeCertificate')]);
   socket.close();
 }
 

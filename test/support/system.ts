@@ -25,7 +25,7 @@ export interface TestSystem {
  * ports, so tests pass in any order, twice in a row and beside a running `npm start`.
  */
 /** Every service of every municipality open 00:00–23:59 every day, no closures or maintenance. */
-async function openAllDay(db: Database): Promise<void> {
+export async function openAllDay(db: Database): Promise<void> {
   await db.query("UPDATE municipality_services SET opens = '00:00', closes = '23:59', weekdays_only = false");
   await db.query('DELETE FROM municipality_closures');
   await db.query('DELETE FROM maintenance_windows');

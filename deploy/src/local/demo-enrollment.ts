@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Database } from 'hq-gateway/db/database';
+import { refreshDemoDates } from 'hq-gateway/registry/demo-municipality';
 import { runMigrations } from 'hq-gateway/db/migrate';
 import { openPgliteDatabase } from 'hq-gateway/db/pglite';
 import { hqTlsPaths } from 'hq-gateway/pki/tls-ca';
@@ -29,6 +30,20 @@ export async function demoEnrollmentCode(dataDir: string, db?: Database): Promis
     return (await createEnrollmentCode(own, { terminalId: DEMO_TERMINAL_ID })).code;
   } finally {
     await own.close();
+  }
+}
+
+/**
+ * Keeps the demo's day-relative records true today ("moved in today", this fiscal year's tax records);
+ * run before the gateway opens the embedded database.
+ */
+export async function refreshDemoDatabase(dataDir: string): Promise<void> {
+  const db = await openPgliteDatabase({ dataDir: gatewayPaths(dataDir).database });
+  try {
+    await runMigrations(db);
+    await refreshDemoDates(db);
+  } finally {
+    await db.close();
   }
 }
 

@@ -72,10 +72,11 @@ export const DEMO_TERMINAL_ID = 'T-DEMO-0001';
 /**
  * What the marker records. A folder seeded by an older seed (no version, or a lower one) lacks what the code
  * now needs — version 2 added the card-management key, managementKey in every profile and the signature
- * certificates in the cards table, version 3 the staff code — so it is seeded again from scratch, like an
- * interrupted run.
+ * certificates in the cards table, version 3 the staff code, version 4 HQ's TLS and terminal CAs (no more
+ * bearer token), the municipality's services and records for every certificate, five more demo cards and the
+ * operators — so it is seeded again from scratch, like an interrupted run.
  */
-export const SEED_VERSION = 3;
+export const SEED_VERSION = 4;
 
 /** The store staff's code on the demo kiosk (staff mode: long-press the top-left corner). */
 export const DEMO_STAFF_CODE = '135790';

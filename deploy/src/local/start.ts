@@ -7,7 +7,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoEnrollmentCode, demoHqCa, enrollDemoKiosk, waitForUrl } from './demo-enrollment';
+import {
+  demoEnrollmentCode,
+  refreshDemoDatabase,
+  demoHqCa,
+  enrollDemoKiosk,
+  waitForUrl,
+} from './demo-enrollment';
 import { ensureDemoData } from './seed';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -61,6 +67,7 @@ const seeded = await ensureDemoData(dataDir);
 if (seeded.created) console.log(`Created demo data in ${dataDir}`);
 // Before the gateway starts: without a fresh seed's code, HQ's embedded database is opened here.
 const enrollmentCode = seeded.enrollmentCode ?? (await demoEnrollmentCode(dataDir));
+await refreshDemoDatabase(dataDir);
 run('hq-gateway', 'hq-gateway/src/main.ts', [
   '--data',
   dataDir,

@@ -1,4 +1,4 @@
-import { object as classicObject } from 'zod';
+import { z as classic } from 'zod';
 import * as z from 'zod/mini';
 
 /**
@@ -72,8 +72,7 @@ export const OfferedCertificate = z.object({
 export type OfferedCertificate = z.infer<typeof OfferedCertificate>;
 
 // GET /v1/kiosk/sessions/:sessionId/offer
-// A classic object (the agent's HQ client takes classic schemas); pure, so the UI bundle drops it.
-export const OfferResponse = /*#__PURE__*/ classicObject({
+const offerResponseShape = {
   sessionId: z.uuid(),
   municipality: z.object({ code: z.string(), name: z.string() }),
   /** Set when this resident can get nothing here at all (then every certificate is unavailable too). */
@@ -81,7 +80,12 @@ export const OfferResponse = /*#__PURE__*/ classicObject({
   certificates: z.array(OfferedCertificate),
   /** HQ's clock, which decides hours; the kiosk shows nothing based on its own. */
   at: z.iso.datetime(),
-});
+};
+/**
+ * A classic object, because the agent's HQ client takes classic schemas. Pure over a separate shape so
+ * that bundles which never read it (the kiosk UI) drop it, and classic zod with it.
+ */
+export const OfferResponse = /*#__PURE__*/ classic.object(offerResponseShape);
 export type OfferResponse = z.infer<typeof OfferResponse>;
 
 /** Options per certificate type, as the user chose them. HQ re-checks everything against the offer. */

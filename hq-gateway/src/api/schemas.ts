@@ -61,9 +61,6 @@ export const HqErrorBody = z.object({
 });
 export type HqErrorBody = z.infer<typeof HqErrorBody>;
 
-/** Kiosks authenticate with their terminal credentials (bearer token for now; mutual TLS later). */
-export const TERMINAL_ID_HEADER = 'x-terminal-id';
-
 /**
  * What a card signature over a challenge is for; part of the signed bytes, so a signature made for one
  * purpose can never be replayed for another.

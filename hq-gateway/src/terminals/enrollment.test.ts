@@ -134,3 +134,16 @@ describe('revocation', () => {
     expect((await findActiveTerminal(db, 'T-REV-0002'))?.certSha256).toBe(again.sha256);
   });
 });
+
+describe('audit', () => {
+  it('records every enrolment and revocation in the hash-chained audit log, whoever did it', async () => {
+    const { code } = await createEnrollmentCode(db, { terminalId: 'T-AUD-0001' });
+    expect((await enroll(code)).ok).toBe(true);
+    expect(await revokeTerminal(db, 'T-AUD-0001', new Date(), undefined)).toBe(true);
+    expect(await revokeTerminal(db, 'T-AUD-0001')).toBe(false); // already revoked: nothing more to audit
+    const rows = await db.query<{ event: string }>(
+      "SELECT event FROM audit_log WHERE terminal_id = 'T-AUD-0001' ORDER BY seq",
+    );
+    expect(rows.map((r) => r.event)).toEqual(['terminal.enrolled', 'terminal.revoked']);
+  });
+});

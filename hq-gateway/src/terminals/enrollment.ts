@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { auditTerminalEnrolled } from '../audit/events';
 import type { Database } from '../db/database';
 import { claimEnrollmentCode, setTerminalCertificate, type CodeClaim } from '../db/terminals';
 import { issueTerminalCertificate, type TerminalCa } from '../pki/terminal-ca';
@@ -46,6 +47,7 @@ export async function enrollTerminal(
       },
       deps.now,
     );
+    await auditTerminalEnrolled(tx, { terminalId: claim.terminalId, at: deps.now });
     return { ok: true, terminalId: claim.terminalId, certificatePem: certificatePem(der), sha256, notAfter };
   });
 }

@@ -72,6 +72,9 @@ export async function loadTerminalIdentity(dataDir: string): Promise<TerminalIde
  */
 export function hqDispatcher(tls: Partial<TerminalTls>): Agent {
   return new Agent({
+    // Longer than the 15 s heartbeat (HQ keeps idle connections 30 s): no new mTLS handshake per heartbeat.
+    keepAliveTimeout: 25_000,
+    keepAliveMaxTimeout: 60_000,
     connect: {
       ...(tls.ca !== undefined && { ca: tls.ca }),
       ...(tls.cert !== undefined && { cert: tls.cert }),

@@ -3,8 +3,7 @@ import type { ResolvedDeps } from '../../api/deps';
 import { HttpError } from '../../api/errors';
 import { parseBody } from '../../api/validate-body';
 import { appendAudit } from '../../db/audit';
-import { revokeTerminalRecord } from '../../db/terminals';
-import { auditTerminalRevoked } from '../../audit/events';
+import { revokeTerminal } from '../../terminals/revocation';
 import { createEnrollmentCode, EnrollmentCodeError } from '../../terminals/enrollment-codes';
 import { operatorOf, requireOperator } from '../auth';
 import {
@@ -130,11 +129,7 @@ export function adminRoutes(deps: ResolvedDeps): Router {
     const terminalId = String(req.params.terminalId);
     const actor = operatorOf(res);
     const now = deps.now();
-    const revoked = await db.transaction(async (tx) => {
-      const done = await revokeTerminalRecord(tx, terminalId, now);
-      if (done) await auditTerminalRevoked(tx, { terminalId, operatorId: actor.id, at: now });
-      return done;
-    });
+    const revoked = await revokeTerminal(db, terminalId, now, actor.id);
     if (!revoked) throw new HttpError('NOT_FOUND', 'no such terminal, or already revoked');
     res.status(204).end();
   });
