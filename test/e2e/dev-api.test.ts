@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_CARDS } from 'hq-gateway/registry/demo-municipality';
 import { devApi } from '../support/dev-api';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -20,12 +21,10 @@ const post = (path: string, body?: unknown) =>
 describe('the developer API (simulation mode)', () => {
   it('lists every demo card with its id, holder, PINs and lock state', async () => {
     const cards = await devApi(system.kioskUrl).cards();
-    expect(cards.map((c) => c.id).sort()).toEqual([
-      'demo-hanako',
-      'demo-kenichi',
-      'demo-sakura',
-      'demo-taro',
-    ]);
+    expect(cards.map((c) => c.id).sort()).toEqual(DEMO_CARDS.map((c) => c.id).sort());
+    expect(cards.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['demo-taro', 'demo-nguyen', 'demo-yoshida']),
+    );
     const sakura = cards.find((c) => c.id === 'demo-sakura')!;
     expect(sakura.pins.signature).toBeNull(); // under 15: no signature certificate
     expect(cards.find((c) => c.id === 'demo-kenichi')!.locked.userAuth).toBe(true);

@@ -82,19 +82,10 @@ describe('a PIN reset with the card pulled at every step', () => {
   it('completes without a fault, counts its APDUs, and sends HQ no PIN', async () => {
     await freshStart();
     h.reader.arm();
-    // Record every request body the kiosk sends to HQ during the reset.
-    const bodies: string[] = [];
-    const realFetch = globalThis.fetch;
-    globalThis.fetch = (input, init) => {
-      if (typeof init?.body === 'string') bodies.push(init.body);
-      return realFetch(input, init);
-    };
-    let state: ScreenState;
-    try {
-      state = await drive();
-    } finally {
-      globalThis.fetch = realFetch;
-    }
+    // Every request body the kiosk sends to HQ during the reset.
+    const from = h.hqRequestBodies.length;
+    const state: ScreenState = await drive();
+    const bodies = h.hqRequestBodies.slice(from);
     expect(bodies.length).toBeGreaterThanOrEqual(4); // challenge, claim, token, outcome
     for (const pin of [original.userAuth.pin, NEW_PIN]) {
       const forms = [pin, Buffer.from(pin).toString('hex'), Buffer.from(pin).toString('base64')];

@@ -124,7 +124,9 @@ describe('IssuanceFlow: offer, options, payment, card out, printing', () => {
     await expect.poll(() => s.payment.snapshot().state).toBe('ready');
     expect(s.payment.snapshot().keptYen).toBe(0);
     const returned = s.payment.ledger().filter((e) => e.kind === 'dispensed');
-    expect(returned.reduce((sum, e) => sum + (e.kind === 'dispensed' && e.reason === 'cancel' ? e.yen : 0), 0)).toBe(200);
+    expect(
+      returned.reduce((sum, e) => sum + (e.kind === 'dispensed' && e.reason === 'cancel' ? e.yen : 0), 0),
+    ).toBe(200);
     expect(s.hq.issued).toEqual([]);
   });
 

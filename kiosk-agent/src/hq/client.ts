@@ -39,6 +39,8 @@ export interface HqClientOptions {
   timeoutMs?: number;
   /** Extra attempts for idempotent requests when HQ cannot be reached. */
   retries?: number;
+  /** The HTTP transport (undici's fetch); tests wrap it to see exactly what leaves the kiosk. */
+  fetch?: typeof fetch;
 }
 
 /** How an HQ refusal reaches the user: the kiosk's own stable codes, never HQ's message text. */
@@ -169,7 +171,7 @@ export class HqClient {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await fetch(new URL(path, this.options.baseUrl), {
+        response = await (this.options.fetch ?? fetch)(new URL(path, this.options.baseUrl), {
           method,
           headers: { 'content-type': 'application/json' },
           body: method === 'GET' ? undefined : JSON.stringify(body),
