@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Database } from 'hq-gateway/db/database';
 import { refreshDemoDates } from 'hq-gateway/registry/demo-municipality';
 import { runMigrations } from 'hq-gateway/db/migrate';
-import { openPgliteDatabase } from 'hq-gateway/db/pglite';
+import { openDemoDatabase } from './demo-db';
 import { hqTlsPaths } from 'hq-gateway/pki/tls-ca';
 import { gatewayPaths } from 'hq-gateway/server';
 import { createEnrollmentCode } from 'hq-gateway/terminals/enrollment-codes';
@@ -24,7 +24,7 @@ import { DEMO_TERMINAL_ID } from './seed';
 export async function demoEnrollmentCode(dataDir: string, db?: Database): Promise<string | undefined> {
   if (await isEnrolled(dataDir)) return undefined;
   if (db) return (await createEnrollmentCode(db, { terminalId: DEMO_TERMINAL_ID })).code;
-  const own = await openPgliteDatabase({ dataDir: gatewayPaths(dataDir).database });
+  const own = await openDemoDatabase(gatewayPaths(dataDir).database);
   try {
     await runMigrations(own);
     return (await createEnrollmentCode(own, { terminalId: DEMO_TERMINAL_ID })).code;
@@ -38,7 +38,7 @@ export async function demoEnrollmentCode(dataDir: string, db?: Database): Promis
  * run before the gateway opens the embedded database.
  */
 export async function refreshDemoDatabase(dataDir: string): Promise<void> {
-  const db = await openPgliteDatabase({ dataDir: gatewayPaths(dataDir).database });
+  const db = await openDemoDatabase(gatewayPaths(dataDir).database);
   try {
     await runMigrations(db);
     await refreshDemoDates(db);

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Queryable } from 'hq-gateway/db/database';
 import { runMigrations } from 'hq-gateway/db/migrate';
-import { openPgliteDatabase } from 'hq-gateway/db/pglite';
+import { openDemoDatabase } from './demo-db';
 import { createOperator, findOperatorByUsername, type OperatorRole } from 'hq-gateway/ops/operators';
 import { setTerminalStaffCode, staffCodeRecord, currentStaffCodes } from 'hq-gateway/ops/staff-codes';
 
@@ -60,7 +60,7 @@ export async function ensureDemoOperators(
     () => false,
   );
   if (done) return false;
-  const db = await openPgliteDatabase({ dataDir: databaseDir });
+  const db = await openDemoDatabase(databaseDir);
   try {
     await runMigrations(db);
     await db.transaction((tx) => seedDemoOperators(tx, demo));

@@ -24,7 +24,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runMigrations } from 'hq-gateway/db/migrate';
-import { openPgliteDatabase } from 'hq-gateway/db/pglite';
+import { assertSeedable, openDemoDatabase } from './demo-db';
 import { generateDocumentSigningKeyPem } from 'hq-gateway/issuance/document-signing';
 import {
   authorityKeyIdentifierHex,
@@ -133,7 +133,7 @@ export async function ensureDemoData(dataDir: string): Promise<{
   }
 
   // The database's cold start (seconds of WASM start-up) overlaps with RSA key generation (thread pool).
-  const dbReady = openPgliteDatabase({ dataDir: paths.database });
+  const dbReady = openDemoDatabase(paths.database);
   const pki = await createDemoPki().catch(async (error: unknown) => {
     await dbReady.then((db) => db.close()).catch(() => undefined);
     throw error;
@@ -143,6 +143,7 @@ export async function ensureDemoData(dataDir: string): Promise<{
   const masterKey = parseCardManagementKey(cardManagementKeyText);
   let enrollmentCode: string;
   try {
+    await assertSeedable(db);
     await runMigrations(db);
     enrollmentCode = await db.transaction(async (tx) => {
       await insertDemoRegistry(tx);
