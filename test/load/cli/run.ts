@@ -135,7 +135,17 @@ async function startGateway(ca: string): Promise<string> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'hq-gateway/src/main.ts', '--data', dataDir, '--port', String(port)],
+    [
+      // e.g. LOAD_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load
+      ...(process.env.LOAD_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      'hq-gateway/src/main.ts',
+      '--data',
+      dataDir,
+      '--port',
+      String(port),
+    ],
     { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   children.push(child);
