@@ -12,7 +12,7 @@ import { DEMO_STAFF_CODE } from '../../deploy/src/local/seed';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots');
 await mkdir(out, { recursive: true });
-const system = await startTestSystem();
+const system = await startTestSystem({ realServiceHours: true });
 const browser = await launchChromium();
 try {
   const dev = devApi(system.kioskUrl);
