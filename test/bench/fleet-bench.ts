@@ -8,28 +8,16 @@
  *
  *   npm run bench:fleet [-- N JAMS]     (default 1000 terminals, 200 jams; goal: p99 ≤ 1 s)
  */
-import type { TerminalDeviceStatus } from 'hq-gateway/api/schemas';
 import { kioskCall, startGatewayFixture, type GatewayFixture } from 'hq-gateway/testing/gateway-fixture';
 import { enrollTestTerminal, type TestTerminal } from 'hq-gateway/testing/terminal-tls';
 import { TerminalSummary } from 'hq-gateway/fleet/ops-schemas';
+import { idleDeviceStatus as status } from 'kiosk-agent/hq/testing/device-status';
 import { connected, liveSocket, testOperator } from 'hq-gateway/fleet/testing/ops-client';
 
 const N = Number(process.argv[2] ?? 1000);
 const JAMS = Number(process.argv[3] ?? 200);
 const IN_FLIGHT = 32;
 const THROUGHPUT_MS = 8000;
-
-const status: TerminalDeviceStatus = {
-  reader: 'ready',
-  printer: 'idle',
-  jamWhere: null,
-  paperLow: false,
-  outOfService: false,
-  screen: 'idle',
-  paperLevel: 'ok',
-  payment: 'ready',
-  counters: { sessions: 0, authFailures: 0, issuances: 0, pagesPrinted: 0 },
-};
 
 async function pool<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -1,35 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
+import { startedPerFile } from '../support/per-file';
 import { devApi } from '../support/dev-api';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { startTestSystem } from '../support/system';
 import { screenOf, typeDigits } from '../support/ui';
 
-let system: TestSystem;
-let browser: Browser;
-
-beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await system?.close();
+const env = startedPerFile({
+  system: () => startTestSystem(),
+  browser: launchChromium,
 });
 
 describe('a walk-in user prints a 住民票の写し with a demo card', () => {
   it('wrong PIN once, right PIN, 住民票, pays with change, takes the card back, prints, back to idle', async () => {
-    const dev = devApi(system.kioskUrl);
+    const dev = devApi(env.system.kioskUrl);
     const taro = (await dev.cards()).find((card) => card.id === 'demo-taro');
     expect(taro).toBeDefined();
     if (!taro) return;
     const wrongPin = taro.pins.userAuth === '9999' ? '9998' : '9999';
 
-    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    await page.goto(system.kioskUrl);
+    const page = await env.browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(env.system.kioskUrl);
     await expect.poll(() => screenOf(page, 'idle').count()).toBe(1);
     await page.getByTestId('start').click();
     await page.getByTestId('service-certificate').click();
@@ -67,7 +60,7 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
 
     const prints = await dev.prints();
     expect(prints).toHaveLength(1);
-    const png = await readFile(path.join(system.outputDir, prints[0]!.file));
+    const png = await readFile(path.join(env.system.outputDir, prints[0]!.file));
     const meta = await sharp(png).metadata();
     expect(meta.format).toBe('png');
     expect(meta.width).toBeGreaterThanOrEqual(4960); // A4 at 600 dpi
@@ -79,10 +72,10 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
   });
 
   it('takes at most 7 taps from placing the card to a printed 住民票 with default options', async () => {
-    const dev = devApi(system.kioskUrl);
+    const dev = devApi(env.system.kioskUrl);
     const hanako = (await dev.cards()).find((card) => card.id === 'demo-hanako')!;
-    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    await page.goto(system.kioskUrl);
+    const page = await env.browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(env.system.kioskUrl);
     await page.getByTestId('start').click();
     await page.getByTestId('service-certificate').click();
     let taps = 0;
@@ -110,9 +103,9 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
   });
 
   it('pulling the card at the PIN screen returns to idle with a message', async () => {
-    const dev = devApi(system.kioskUrl);
-    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    await page.goto(system.kioskUrl);
+    const dev = devApi(env.system.kioskUrl);
+    const page = await env.browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(env.system.kioskUrl);
     await page.getByTestId('start').click();
     await page.getByTestId('service-certificate').click();
     await dev.insert('demo-hanako');
@@ -124,9 +117,9 @@ describe('a walk-in user prints a 住民票の写し with a demo card', () => {
   });
 
   it('a card whose PIN is locked is told so and nothing is spent', async () => {
-    const dev = devApi(system.kioskUrl);
-    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    await page.goto(system.kioskUrl);
+    const dev = devApi(env.system.kioskUrl);
+    const page = await env.browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(env.system.kioskUrl);
     await page.getByTestId('start').click();
     await page.getByTestId('service-certificate').click();
     await dev.insert('demo-kenichi');

@@ -1,24 +1,18 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_STAFF_CODE } from '../../deploy/src/local/seed';
 import { launchChromium } from '../support/browser';
+import { startedPerFile } from '../support/per-file';
 import { devApi } from '../support/dev-api';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { startTestSystem } from '../support/system';
 import { screenOf, typeDigits } from '../support/ui';
 
-let system: TestSystem;
-let browser: Browser;
-
-beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await system?.close();
+const env = startedPerFile({
+  system: () => startTestSystem(),
+  browser: launchChromium,
 });
 
 const devPost = (path: string, body: unknown) =>
-  fetch(`${system.kioskUrl}${path}`, {
+  fetch(`${env.system.kioskUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -26,10 +20,10 @@ const devPost = (path: string, body: unknown) =>
 
 describe('a paper jam during a 2-copy job, cleared by store staff', () => {
   it('prints exactly two valid copies; the jammed one is void at HQ and reprinted under a new serial', async () => {
-    const dev = devApi(system.kioskUrl);
+    const dev = devApi(env.system.kioskUrl);
     const taro = (await dev.cards()).find((c) => c.id === 'demo-taro')!;
-    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-    await page.goto(system.kioskUrl);
+    const page = await env.browser.newPage({ viewport: { width: 1080, height: 1920 } });
+    await page.goto(env.system.kioskUrl);
     await page.getByTestId('start').click();
     await page.getByTestId('service-certificate').click();
     await dev.insert('demo-taro');
@@ -79,7 +73,7 @@ describe('a paper jam during a 2-copy job, cleared by store staff', () => {
     // Exactly two pages came out, under two different serials, neither of them the voided one.
     const prints = await dev.prints();
     expect(prints).toHaveLength(2);
-    const copies = await system.hqDb.query<{ serial: string; status: string; copy_index: number }>(
+    const copies = await env.system.hqDb.query<{ serial: string; status: string; copy_index: number }>(
       'SELECT serial, status, copy_index FROM issuance_copies ORDER BY copy_index, status',
     );
     const printed = copies.filter((c) => c.status === 'printed');
@@ -93,7 +87,7 @@ describe('a paper jam during a 2-copy job, cleared by store staff', () => {
     expect(prints.some((p) => p.file.includes(spoiled[0]!.serial))).toBe(false);
 
     // HQ was told about the jam through the status uplink.
-    const history = await system.hqDb.query<{ fields: unknown }>(
+    const history = await env.system.hqDb.query<{ fields: unknown }>(
       "SELECT fields FROM status_events WHERE kind = 'change' ORDER BY id",
     );
     expect(history.some((row) => JSON.stringify(row.fields).includes('"jam"'))).toBe(true);

@@ -1,25 +1,20 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { EmulatorReader } from 'kiosk-agent/card/emulator-reader';
 import { VirtualJpkiCard } from 'kiosk-agent/card/emulator/virtual-card';
 import { loadProfile, persistToFile } from 'kiosk-agent/card/emulator/profile-store';
 import { JpkiCard } from 'kiosk-agent/card/jpki';
 import { list, reserve } from '../app-simulator/app';
 import { launchChromium } from '../support/browser';
+import { startedPerFile } from '../support/per-file';
 import { devApi } from '../support/dev-api';
-import { startTestSystem, type TestSystem } from '../support/system';
+import { startTestSystem } from '../support/system';
 import { screenOf, typeDigits } from '../support/ui';
 
-let system: TestSystem;
-let browser: Browser;
-
-beforeAll(async () => {
-  [system, browser] = await Promise.all([startTestSystem(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await system?.close();
+const env = startedPerFile({
+  system: () => startTestSystem(),
+  browser: launchChromium,
 });
 
 async function alnum(page: Page, text: string) {
@@ -29,7 +24,7 @@ async function alnum(page: Page, text: string) {
 
 /** A real VERIFY through the driver against the card's persisted profile (the card is out of the kiosk). */
 async function verifiesOnCard(cardId: string, kind: 'userAuth' | 'signature', pin: string): Promise<boolean> {
-  const file = path.join(system.dataDir, 'cards', `${cardId}.json`);
+  const file = path.join(env.system.dataDir, 'cards', `${cardId}.json`);
   const reader = new EmulatorReader('check');
   reader.insert(new VirtualJpkiCard(await loadProfile(file), { persist: persistToFile(file) }));
   const card = await JpkiCard.open(reader);
@@ -46,8 +41,8 @@ async function verifiesOnCard(cardId: string, kind: 'userAuth' | 'signature', pi
 }
 
 async function openKiosk(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
-  await page.goto(system.kioskUrl);
+  const page = await env.browser.newPage({ viewport: { width: 1080, height: 1920 } });
+  await page.goto(env.system.kioskUrl);
   await page.getByTestId('start').click();
   await page.getByTestId('service-pinReset').click();
   await screenOf(page, 'placeCard').waitFor();
@@ -56,10 +51,10 @@ async function openKiosk(): Promise<Page> {
 
 describe('a PIN reset booked in the smartphone app, finished at the kiosk', () => {
   it('resets the signature PIN, proving possession with the 4-digit PIN', async () => {
-    const app = { dataDir: system.dataDir, hqUrl: system.hqUrl, cardId: 'demo-taro' };
+    const app = { dataDir: env.system.dataDir, hqUrl: env.system.hqUrl, cardId: 'demo-taro' };
     const booked = await reserve({ ...app, reset: 'signature' });
     expect(booked.status).toBe('open');
-    const dev = devApi(system.kioskUrl);
+    const dev = devApi(env.system.kioskUrl);
     const taro = (await dev.cards()).find((c) => c.id === 'demo-taro')!;
 
     const page = await openKiosk();
@@ -82,8 +77,8 @@ describe('a PIN reset booked in the smartphone app, finished at the kiosk', () =
   });
 
   it('resets a locked 4-digit PIN, proving possession with the signature PIN', async () => {
-    const app = { dataDir: system.dataDir, hqUrl: system.hqUrl, cardId: 'demo-kenichi' };
-    const dev = devApi(system.kioskUrl);
+    const app = { dataDir: env.system.dataDir, hqUrl: env.system.hqUrl, cardId: 'demo-kenichi' };
+    const dev = devApi(env.system.kioskUrl);
     const kenichi = (await dev.cards()).find((c) => c.id === 'demo-kenichi')!;
     expect(kenichi.locked.userAuth).toBe(true);
     await reserve({ ...app, reset: 'userAuth' });
@@ -107,7 +102,7 @@ describe('a PIN reset booked in the smartphone app, finished at the kiosk', () =
   });
 
   it('without a booking the kiosk says to book in the app first, and changes nothing', async () => {
-    const dev = devApi(system.kioskUrl);
+    const dev = devApi(env.system.kioskUrl);
     const hanako = (await dev.cards()).find((c) => c.id === 'demo-hanako')!;
     const page = await openKiosk();
     await dev.insert('demo-hanako');

@@ -8,25 +8,13 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TerminalDeviceStatus } from 'hq-gateway/api/schemas';
 import { createOperator } from 'hq-gateway/ops/operators';
 import { kioskCall, startGatewayFixture, type GatewayFixture } from 'hq-gateway/testing/gateway-fixture';
+import { idleDeviceStatus as status } from 'kiosk-agent/hq/testing/device-status';
 import { launchChromium } from '../support/browser';
 
 const ADMIN = { username: 'admin', password: 'demo-admin-2026' };
 const VIEWER = { username: 'viewer', password: 'demo-viewer-2026' };
-
-const status: TerminalDeviceStatus = {
-  reader: 'ready',
-  printer: 'idle',
-  jamWhere: null,
-  paperLow: false,
-  outOfService: false,
-  screen: 'idle',
-  paperLevel: 'ok',
-  payment: 'ready',
-  counters: { sessions: 0, authFailures: 0, issuances: 0, pagesPrinted: 0 },
-};
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

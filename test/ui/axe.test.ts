@@ -6,12 +6,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreenState } from 'kiosk-agent/protocol/index';
 import { launchChromium } from '../support/browser';
+import { startedPerFile } from '../support/per-file';
 import { screenOf } from '../support/ui';
-import { startFakeAgent, type FakeAgent } from './fake-agent';
+import { startFakeAgent } from './fake-agent';
 import { allVariants, fixtures } from './fixtures';
 
 interface AxeViolation {
@@ -24,28 +25,21 @@ interface AxeViolation {
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const variants = allVariants();
 
-let agent: FakeAgent;
-let browser: Browser;
-
-beforeAll(async () => {
-  agent = await startFakeAgent(fixtures.idle);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await agent?.close();
+const env = startedPerFile({
+  agent: () => startFakeAgent(fixtures.idle),
+  browser: launchChromium,
 });
 
 async function openPage(width: number, height: number): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
-  await page.goto(agent.url);
+  const page = await env.browser.newPage({ viewport: { width, height } });
+  await page.goto(env.agent.url);
   await page.addScriptTag({ content: axeSource });
   return page;
 }
 
 /** Pushes a state and waits until the page shows it (screen, language, display modes) and has painted. */
 async function show(page: Page, state: ScreenState): Promise<void> {
-  agent.push(state);
+  env.agent.push(state);
   await screenOf(page, state.screen).waitFor();
   await page.waitForFunction(
     ({ lang, large, contrast }) => {
@@ -149,16 +143,16 @@ describe('display modes and the html lang', () => {
   it('sends setDisplay with both flags and renders what the agent answers', async () => {
     const page = await openPage(1080, 1920);
     try {
-      agent.respond((intent, current) =>
+      env.agent.respond((intent, current) =>
         intent.type === 'setDisplay' ? { ...current, display: intent.display } : undefined,
       );
       await show(page, fixtures.pin);
-      const before = agent.intents.length;
+      const before = env.agent.intents.length;
       await page.getByTestId('display-large').click();
       await page.waitForFunction(() => document.documentElement.classList.contains('large-text'));
       await page.getByTestId('display-contrast').click();
       await page.waitForFunction(() => document.documentElement.classList.contains('high-contrast'));
-      expect(agent.intents.slice(before)).toEqual([
+      expect(env.agent.intents.slice(before)).toEqual([
         { type: 'setDisplay', display: { largeText: true, highContrast: false } },
         { type: 'setDisplay', display: { largeText: true, highContrast: true } },
       ]);
@@ -169,7 +163,7 @@ describe('display modes and the html lang', () => {
         /large-text|high-contrast/,
       );
     } finally {
-      agent.respond(null);
+      env.agent.respond(null);
       await page.close();
     }
   });

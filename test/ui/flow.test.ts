@@ -3,29 +3,24 @@
  * PIN to a printed 住民票 takes 7 taps; option changes go back as whole option objects; the money and
  * card reminders chime and stop with the screen; staff screens stay silent.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Intent, ScreenState } from 'kiosk-agent/protocol/index';
 import { launchChromium } from '../support/browser';
+import { startedPerFile } from '../support/per-file';
 import { screenOf } from '../support/ui';
-import { startFakeAgent, type FakeAgent } from './fake-agent';
+import { startFakeAgent } from './fake-agent';
 import { fixtures } from './fixtures';
 
-let agent: FakeAgent;
-let browser: Browser;
+const env = startedPerFile({
+  agent: () => startFakeAgent(fixtures.idle),
+  browser: launchChromium,
+});
 let page: Page;
 
-beforeAll(async () => {
-  agent = await startFakeAgent(fixtures.idle);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await agent?.close();
-});
 beforeEach(async () => {
   await page?.close();
-  page = await browser.newPage({ viewport: { width: 1080, height: 1920 } });
+  page = await env.browser.newPage({ viewport: { width: 1080, height: 1920 } });
   // Count chimes: every note is one oscillator started by lib/chime.ts.
   await page.addInitScript(() => {
     const w = window as unknown as { chimes: number };
@@ -37,9 +32,9 @@ beforeEach(async () => {
     };
   });
   await page.clock.install();
-  agent.respond(null);
-  agent.push(fixtures.idle);
-  await page.goto(agent.url);
+  env.agent.respond(null);
+  env.agent.push(fixtures.idle);
+  await page.goto(env.agent.url);
   await screenOf(page, 'idle').waitFor();
 });
 
@@ -56,10 +51,10 @@ function issuanceResponder(intent: Intent, current: ScreenState): ScreenState | 
 
 describe('issuance screens', () => {
   it('reaches payment from the PIN screen in 7 taps with the default options', async () => {
-    agent.respond(issuanceResponder);
-    agent.push(fixtures.pin);
+    env.agent.respond(issuanceResponder);
+    env.agent.push(fixtures.pin);
     await screenOf(page, 'pin').waitFor();
-    const before = agent.intents.length;
+    const before = env.agent.intents.length;
     let taps = 0;
     const tap = async (testid: string) => {
       taps += 1;
@@ -74,12 +69,12 @@ describe('issuance screens', () => {
     await screenOf(page, 'payment').waitFor();
     expect(taps).toBe(7);
     // stillHere (typing keeps the inactivity timer alive) is no tap of its own.
-    const sent = agent.intents.slice(before).filter((i) => i.type !== 'stillHere');
+    const sent = env.agent.intents.slice(before).filter((i) => i.type !== 'stillHere');
     expect(sent.map((i) => i.type)).toEqual(['submitPin', 'selectCertificate', 'confirm']);
   });
 
   it('lists refused certificates with their reason and does not let them be chosen', async () => {
-    agent.push(fixtures.chooseCertificate);
+    env.agent.push(fixtures.chooseCertificate);
     await screenOf(page, 'chooseCertificate').waitFor();
     await expect(page.getByTestId('cert-sealRegistration').isDisabled()).resolves.toBe(true);
     await expect(page.getByTestId('cert-refusal-koseki').getAttribute('data-reason')).resolves.toBe(
@@ -89,16 +84,16 @@ describe('issuance screens', () => {
   });
 
   it('sends every option change as the whole option object', async () => {
-    agent.respond((intent, current) =>
+    env.agent.respond((intent, current) =>
       intent.type === 'setOptions' && current.screen === 'options'
         ? { ...current, options: intent.options }
         : intent.type === 'setCopies' && current.screen === 'options'
           ? { ...current, copies: intent.copies, feeYen: intent.copies * current.feePerCopyYen }
           : undefined,
     );
-    agent.push(fixtures.options);
+    env.agent.push(fixtures.options);
     await screenOf(page, 'options').waitFor();
-    const before = agent.intents.length;
+    const before = env.agent.intents.length;
     await page.getByTestId('opt-mynumber').click();
     await expect.poll(() => page.getByTestId('opt-mynumber').getAttribute('aria-pressed')).toBe('true');
     await page.getByTestId('member-m-2').click();
@@ -113,7 +108,7 @@ describe('issuance screens', () => {
       honseki: false,
       foreignResidentFields: false,
     };
-    expect(agent.intents.slice(before)).toEqual([
+    expect(env.agent.intents.slice(before)).toEqual([
       { type: 'setOptions', options: { ...base, members: ['m-1'], myNumber: true } },
       { type: 'setOptions', options: { ...base, members: ['m-1', 'm-2'], myNumber: true } },
       { type: 'setOptions', options: { ...base, members: 'household', myNumber: true } },
@@ -125,58 +120,58 @@ describe('issuance screens', () => {
   });
 
   it('says only "ask at the city office" for a support measure', async () => {
-    agent.push({ ...fixtures.refused, reason: 'supportMeasure' });
+    env.agent.push({ ...fixtures.refused, reason: 'supportMeasure' });
     await expect
       .poll(() => page.getByTestId('refusal-reason').textContent())
       .toBe('市区町村の窓口でおたずねください。');
   });
 
   it('tells how many copies failed and what was returned, and finishes with one tap', async () => {
-    agent.push(fixtures.takeCertificate);
+    env.agent.push(fixtures.takeCertificate);
     await expect
       .poll(() => page.getByTestId('refund-notice').textContent())
       .toContain('1通は印刷できませんでした');
     await expect(page.getByTestId('refund-notice').textContent()).resolves.toContain('200円');
-    const before = agent.intents.length;
+    const before = env.agent.intents.length;
     await page.getByTestId('finish').click();
-    await expect.poll(() => agent.intents.slice(before)).toEqual([{ type: 'finish' }]);
+    await expect.poll(() => env.agent.intents.slice(before)).toEqual([{ type: 'finish' }]);
   });
 
   it('cancels a payment with its own button', async () => {
-    agent.push(fixtures.payment);
+    env.agent.push(fixtures.payment);
     await screenOf(page, 'payment').waitFor();
-    const before = agent.intents.length;
+    const before = env.agent.intents.length;
     await page.getByTestId('payment-cancel').click();
-    await expect.poll(() => agent.intents.slice(before)).toEqual([{ type: 'cancel' }]);
+    await expect.poll(() => env.agent.intents.slice(before)).toEqual([{ type: 'cancel' }]);
   });
 });
 
 describe('reminders', () => {
   it('chimes on removeCard, again every ~8 s, and stops when the screen changes', async () => {
-    agent.push(fixtures.removeCard);
+    env.agent.push(fixtures.removeCard);
     await page.getByTestId('reminder').waitFor();
     await expect.poll(chimes).toBe(2); // one chime = two notes
     await page.clock.runFor(8_100);
     await expect.poll(chimes).toBe(4);
-    agent.push(fixtures.printing);
+    env.agent.push(fixtures.printing);
     await screenOf(page, 'printing').waitFor();
     await page.clock.runFor(20_000);
     expect(await chimes()).toBe(4);
   });
 
   it('reminds on pinLocked only while the card is in, and never on staff screens', async () => {
-    agent.setDevice({ reader: 'ready' });
-    agent.push(fixtures.pinLocked);
+    env.agent.setDevice({ reader: 'ready' });
+    env.agent.push(fixtures.pinLocked);
     await screenOf(page, 'pinLocked').waitFor();
     await expect(page.getByTestId('reminder').count()).resolves.toBe(0);
-    agent.setDevice({ reader: 'cardPresent' });
+    env.agent.setDevice({ reader: 'cardPresent' });
     await page.getByTestId('reminder').waitFor();
     await expect.poll(chimes).toBe(2);
-    agent.push(fixtures.staffMenu);
+    env.agent.push(fixtures.staffMenu);
     await screenOf(page, 'staffMenu').waitFor();
     await page.clock.runFor(20_000);
     expect(await chimes()).toBe(2);
     await expect(page.getByTestId('display-large').count()).resolves.toBe(0);
-    agent.setDevice({ reader: 'ready' });
+    env.agent.setDevice({ reader: 'ready' });
   });
 });

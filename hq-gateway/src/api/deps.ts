@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/database';
 import type { DocumentSigningKey } from '../issuance/document-signing';
+import { ValidatedChainCache } from '../pki/chain-cache';
 import type { TrustStore } from '../pki/trust-store';
 
 /** Everything the HTTP app needs, handed in so tests can use an in-memory database and a fake clock. */
@@ -23,6 +24,8 @@ export interface AppDeps {
   sessionTtlMs?: number;
   reservationTtlMs?: number;
   pinResetClaimTtlMs?: number;
+  /** Successful card-certificate path validations, kept a minute (pki/chain-cache.ts); one per app by default. */
+  chainCache?: ValidatedChainCache;
 }
 
 /** AppDeps with the defaults filled in. */
@@ -36,5 +39,6 @@ export function resolveDeps(deps: AppDeps): ResolvedDeps {
     sessionTtlMs: deps.sessionTtlMs ?? 10 * 60_000,
     reservationTtlMs: deps.reservationTtlMs ?? 24 * 60 * 60_000,
     pinResetClaimTtlMs: deps.pinResetClaimTtlMs ?? 10 * 60_000,
+    chainCache: deps.chainCache ?? new ValidatedChainCache(),
   };
 }

@@ -45,11 +45,28 @@ export function terminalAuth(deps: { db: Database; now: () => Date }): RequestHa
   };
 }
 
-export async function authenticateTerminal(
-  socket: Socket,
-  deps: { db: Database; now: () => Date },
-): Promise<TerminalAuthResult> {
-  if (!(socket instanceof TLSSocket)) return { ok: false, reason: 'not-tls' };
+/** What the TLS layer established about a connection's client certificate. */
+type PeerCertificate =
+  | { ok: false; reason: 'no-certificate' | 'outside-validity' | 'untrusted-certificate' }
+  | { ok: true; validFrom: number; validTo: number; terminalId: string | null; sha256: string };
+
+/**
+ * A connection's client certificate cannot change (the server refuses renegotiation: pki/tls-server.ts), so
+ * what TLS decided about it and its parsed fields are kept per socket. Validity against the clock and the
+ * database check (revocation, current certificate) stay per request.
+ */
+const peers = new WeakMap<TLSSocket, PeerCertificate>();
+
+function peerOf(socket: TLSSocket): PeerCertificate {
+  let peer = peers.get(socket);
+  if (!peer) {
+    peer = readPeer(socket);
+    peers.set(socket, peer);
+  }
+  return peer;
+}
+
+function readPeer(socket: TLSSocket): PeerCertificate {
   const peer = socket.getPeerCertificate();
   // An empty object when the client sent no certificate.
   if (!peer || !Buffer.isBuffer(peer.raw) || peer.raw.length === 0)
@@ -60,18 +77,30 @@ export async function authenticateTerminal(
     );
     return { ok: false, reason: expiredOrEarly ? 'outside-validity' : 'untrusted-certificate' };
   }
-
   const certificate = new X509Certificate(peer.raw);
+  return {
+    ok: true,
+    validFrom: Date.parse(certificate.validFrom),
+    validTo: Date.parse(certificate.validTo),
+    terminalId: terminalIdFromSubjectAltName(certificate.subjectAltName),
+    sha256: certificateSha256(peer.raw),
+  };
+}
+
+export async function authenticateTerminal(
+  socket: Socket,
+  deps: { db: Database; now: () => Date },
+): Promise<TerminalAuthResult> {
+  if (!(socket instanceof TLSSocket)) return { ok: false, reason: 'not-tls' };
+  const peer = peerOf(socket);
+  if (!peer.ok) return peer;
   const now = deps.now().getTime();
-  if (now < Date.parse(certificate.validFrom) || now > Date.parse(certificate.validTo)) {
-    return { ok: false, reason: 'outside-validity' };
-  }
-  const terminalId = terminalIdFromSubjectAltName(certificate.subjectAltName);
+  if (now < peer.validFrom || now > peer.validTo) return { ok: false, reason: 'outside-validity' };
+  const { terminalId } = peer;
   if (!terminalId) return { ok: false, reason: 'no-terminal-id' };
   const terminal = await findTerminal(deps.db, terminalId);
   if (!terminal) return { ok: false, reason: 'unknown-terminal' };
   if (terminal.revoked) return { ok: false, reason: 'revoked-terminal' };
-  if (terminal.certSha256 !== certificateSha256(peer.raw))
-    return { ok: false, reason: 'not-current-certificate' };
+  if (terminal.certSha256 !== peer.sha256) return { ok: false, reason: 'not-current-certificate' };
   return { ok: true, terminalId };
 }

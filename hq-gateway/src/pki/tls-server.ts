@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { Server as TlsServer } from 'node:tls';
+import { Server as TlsServer, type TLSSocket } from 'node:tls';
 import { loadHqServerTls } from './tls-ca';
 import { loadTerminalCa, type TerminalCa } from './terminal-ca';
 
@@ -46,7 +46,7 @@ export function createGatewayServer(app: RequestListener, tls?: GatewayTls): Ser
 export const KEEP_ALIVE_MS = 30_000;
 
 function httpsServer(app: RequestListener, tls: GatewayTls): Server {
-  return createHttpsServer(
+  const server = createHttpsServer(
     {
       cert: tls.certificatePem,
       key: tls.keyPem,
@@ -57,6 +57,10 @@ function httpsServer(app: RequestListener, tls: GatewayTls): Server {
     },
     app,
   );
+  // A connection keeps the client certificate it started with: terminal authentication caches it per
+  // socket (api/terminal-auth.ts), so TLS 1.2 renegotiation (which could swap it) is refused.
+  server.on('secureConnection', (socket: TLSSocket) => socket.disableRenegotiation());
+  return server;
 }
 
 export function isTlsServer(server: Server): boolean {

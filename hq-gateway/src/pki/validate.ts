@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import type { ChallengePurpose, HqErrorCode } from '../api/schemas';
 import { sessionSigningInput } from '../api/signing-input';
@@ -10,6 +10,7 @@ import {
   parseCertificateDer,
   serialNumberHex,
 } from './certificate-fields';
+import type { ValidatedChainCache, ValidatedPath } from './chain-cache';
 import { cryptoEngine } from './engine';
 import type { JpkiCaKind } from './jpki-names';
 
@@ -71,6 +72,9 @@ export interface CardCertificateValidationInput {
   at: Date;
   /** Revoked certificates as revocationKey(issuerKeyId, serial); filled from CRLs in a later issue. */
   revokedSerials?: ReadonlySet<string>;
+  /** Successful path validations kept for a short time (chain-cache.ts); revocation and the signature are
+   * checked on every call regardless. */
+  chainCache?: ValidatedChainCache;
 }
 
 export interface UserAuthValidationInput extends Omit<CardCertificateValidationInput, 'kind' | 'signerId'> {
@@ -100,6 +104,40 @@ export function validateUserAuthentication(input: UserAuthValidationInput): Prom
 export async function validateCardCertificate(
   input: CardCertificateValidationInput,
 ): Promise<CardCertificateValidation> {
+  const sha256 = createHash('sha256').update(input.certificate).digest('hex');
+  let path = input.chainCache?.get(input.kind, sha256, input.at);
+  if (!path) {
+    const validated = await validatePath(input);
+    if (!validated.ok) return validated;
+    path = validated.path;
+    input.chainCache?.set(input.kind, sha256, input.at, path);
+  }
+
+  // Per attempt, cached path or not: revocation data as handed in now, and the signature over this nonce.
+  if (input.revokedSerials?.has(revocationKey(path.issuerKeyId, path.serialNumber))) {
+    return fail('CERTIFICATE_REVOKED', 'serial on the revocation list');
+  }
+  if (!path.publicKey || !verifySessionSignature(path.publicKey, input))
+    return fail('SIGNATURE_INVALID', 'session signature does not verify');
+
+  return {
+    ok: true,
+    certificate: {
+      kind: input.kind,
+      sha256,
+      serialNumber: path.serialNumber,
+      issuerKeyId: path.issuerKeyId,
+      notAfter: path.notAfter,
+    },
+  };
+}
+
+/** Parsing, the chain to a trust anchor of the kind, validity at `input.at`, keyUsage and the issuer key id. */
+async function validatePath(
+  input: CardCertificateValidationInput,
+): Promise<
+  { ok: true; path: ValidatedPath } | { ok: false; code: CardCertificateFailureCode; reason: string }
+> {
   const cert = parseCertificateDer(input.certificate);
   if (!cert) return fail('CERTIFICATE_MALFORMED', 'not a DER certificate');
 
@@ -128,22 +166,14 @@ export async function validateCardCertificate(
 
   const issuerKeyId = authorityKeyIdentifierHex(cert);
   if (!issuerKeyId) return fail('CERTIFICATE_CHAIN_INVALID', 'no authority key identifier');
-  const serialNumber = serialNumberHex(cert);
-  if (input.revokedSerials?.has(revocationKey(issuerKeyId, serialNumber))) {
-    return fail('CERTIFICATE_REVOKED', 'serial on the revocation list');
-  }
-
-  if (!verifySessionSignature(cert, input))
-    return fail('SIGNATURE_INVALID', 'session signature does not verify');
-
   return {
     ok: true,
-    certificate: {
-      kind: input.kind,
-      sha256: createHash('sha256').update(input.certificate).digest('hex'),
-      serialNumber,
+    path: {
+      serialNumber: serialNumberHex(cert),
       issuerKeyId,
+      notBefore: cert.notBefore.value,
       notAfter: cert.notAfter.value,
+      publicKey: rsaPublicKey(cert),
     },
   };
 }
@@ -175,15 +205,22 @@ async function verifyChain(
   }
 }
 
-function verifySessionSignature(cert: pkijs.Certificate, input: CardCertificateValidationInput): boolean {
+/** Only RSA: with an EC key node would happily verify ECDSA, which no JPKI card produces. */
+function rsaPublicKey(cert: pkijs.Certificate): KeyObject | null {
   try {
     const key = createPublicKey({
       key: Buffer.from(cert.subjectPublicKeyInfo.toSchema().toBER(false)),
       format: 'der',
       type: 'spki',
     });
-    // Only RSA: with an EC key node would happily verify ECDSA, which no JPKI card produces.
-    if (key.asymmetricKeyType !== 'rsa') return false;
+    return key.asymmetricKeyType === 'rsa' ? key : null;
+  } catch {
+    return null;
+  }
+}
+
+function verifySessionSignature(key: KeyObject, input: CardCertificateValidationInput): boolean {
+  try {
     const signedBytes = sessionSigningInput(input.nonce, input.signerId, input.purpose);
     // RSA keys default to RSASSA-PKCS1-v1_5, i.e. exactly DigestInfo(SHA-256(input)) as the card signs it.
     return cryptoVerify('sha256', signedBytes, key, input.signature);
@@ -192,6 +229,9 @@ function verifySessionSignature(cert: pkijs.Certificate, input: CardCertificateV
   }
 }
 
-function fail(code: CardCertificateFailureCode, reason: string): CardCertificateValidation {
+function fail(
+  code: CardCertificateFailureCode,
+  reason: string,
+): { ok: false; code: CardCertificateFailureCode; reason: string } {
   return { ok: false, code, reason };
 }

@@ -4,47 +4,48 @@ import type { Closure, MaintenanceWindow, Municipality, MunicipalityConfig, Serv
 
 /** SQL of each municipality's kiosk configuration: services (fee, hours), yearly closures, maintenance. */
 
-/** The configuration in force at `now` (maintenance windows that already ended are left out). */
+/**
+ * The configuration in force at `now` (maintenance windows that already ended are left out), in one
+ * statement: it is read by every session, offer and issuance.
+ */
 export async function loadMunicipalityConfig(
   db: Queryable,
   code: string,
   now: Date,
 ): Promise<MunicipalityConfig | null> {
-  const rows = await db.query<Municipality>(
-    'SELECT code, prefecture, name, mayor FROM municipalities WHERE code = $1',
-    [code],
-  );
-  const municipality = rows[0];
-  if (!municipality) return null;
-  const services = await db.query<{
-    certificate_type: string;
-    fee_yen: number;
-    opens: string;
-    closes: string;
-    weekdays_only: boolean;
-  }>(
-    `SELECT certificate_type, fee_yen, opens, closes, weekdays_only FROM municipality_services
-     WHERE municipality_code = $1`,
-    [code],
-  );
-  const closures = await db.query<{ from_day: string; to_day: string; certificate_type: string | null }>(
-    'SELECT from_day, to_day, certificate_type FROM municipality_closures WHERE municipality_code = $1',
-    [code],
-  );
-  const maintenance = await db.query<{ starts_at: Date; ends_at: Date; certificate_type: string | null }>(
-    `SELECT starts_at, ends_at, certificate_type FROM maintenance_windows
-     WHERE municipality_code = $1 AND ends_at > $2 ORDER BY starts_at`,
+  const rows = await db.query<
+    Municipality & {
+      services: {
+        certificate_type: string;
+        fee_yen: number;
+        opens: string;
+        closes: string;
+        weekdays_only: boolean;
+      }[];
+      closures: { from_day: string; to_day: string; certificate_type: string | null }[];
+      // Inside JSON a timestamptz is ISO 8601 text on both engines.
+      maintenance: { starts_at: string; ends_at: string; certificate_type: string | null }[];
+    }
+  >(
+    `SELECT m.code, m.prefecture, m.name, m.mayor,
+       coalesce((SELECT json_agg(s) FROM (
+         SELECT certificate_type, fee_yen, opens, closes, weekdays_only FROM municipality_services
+         WHERE municipality_code = m.code) s), '[]') AS services,
+       coalesce((SELECT json_agg(c ORDER BY c.id) FROM (
+         SELECT id, from_day, to_day, certificate_type FROM municipality_closures
+         WHERE municipality_code = m.code) c), '[]') AS closures,
+       coalesce((SELECT json_agg(w ORDER BY w.starts_at) FROM (
+         SELECT starts_at, ends_at, certificate_type FROM maintenance_windows
+         WHERE municipality_code = m.code AND ends_at > $2) w), '[]') AS maintenance
+     FROM municipalities m WHERE m.code = $1`,
     [code, now.toISOString()],
   );
+  const row = rows[0];
+  if (!row) return null;
   const order = CertificateType.options;
   return {
-    municipality: {
-      code: municipality.code,
-      prefecture: municipality.prefecture,
-      name: municipality.name,
-      mayor: municipality.mayor,
-    },
-    services: services
+    municipality: { code: row.code, prefecture: row.prefecture, name: row.name, mayor: row.mayor },
+    services: row.services
       .map((s): ServiceConfig => ({
         type: CertificateType.parse(s.certificate_type),
         feeYen: Number(s.fee_yen),
@@ -53,12 +54,12 @@ export async function loadMunicipalityConfig(
         weekdaysOnly: s.weekdays_only,
       }))
       .sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type)),
-    closures: closures.map((c): Closure => ({
+    closures: row.closures.map((c): Closure => ({
       from: c.from_day,
       to: c.to_day,
       type: typeOrAll(c.certificate_type),
     })),
-    maintenance: maintenance.map((m): MaintenanceWindow => ({
+    maintenance: row.maintenance.map((m): MaintenanceWindow => ({
       from: new Date(m.starts_at),
       to: new Date(m.ends_at),
       type: typeOrAll(m.certificate_type),

@@ -75,23 +75,54 @@ function residentOf(row: ResidentRow): Resident {
   };
 }
 
-/** The holder, their household (without members who moved out), seal, tax records and local 戸籍. */
+/**
+ * The holder, their household (without members who moved out), seal, tax records and local 戸籍 — in one
+ * statement: every request of a transaction (session, offer, issuance) reads them, so round trips count.
+ */
 export async function loadResidentRecords(
   db: Queryable,
   residentId: string,
 ): Promise<ResidentRecords | null> {
-  const heads = await db.query<
-    ResidentRow & { address: string; m_code: string; m_prefecture: string; m_name: string; m_mayor: string }
+  const rows = await db.query<
+    ResidentRow & {
+      address: string;
+      m_code: string;
+      m_prefecture: string;
+      m_name: string;
+      m_mayor: string;
+      members: ResidentRow[];
+      seal: SealRow | null;
+      taxes: TaxRow[] | null;
+      koseki: KosekiRow | null;
+    }
   >(
+    // The subqueries alias residents as r again, so RESIDENT_COLUMNS serves both; h and m stay the holder's.
     `SELECT ${RESIDENT_COLUMNS}, h.address, m.code AS m_code, m.prefecture AS m_prefecture, m.name AS m_name,
-       m.mayor AS m_mayor
+       m.mayor AS m_mayor,
+       (SELECT json_agg(x ORDER BY x.is_householder DESC, x.birth_date, x.id)
+        FROM (SELECT ${RESIDENT_COLUMNS} FROM residents r
+              WHERE r.household_id = h.id AND (r.moved_out_on IS NULL OR r.id = $1)) x) AS members,
+       (SELECT row_to_json(s) FROM (
+          SELECT registration_number, impression_text, impression_shape, registered_on::text AS registered_on
+          FROM seal_registrations WHERE resident_id = $1) s) AS seal,
+       (SELECT json_agg(t ORDER BY t.fiscal_year DESC) FROM (
+          SELECT fiscal_year, income_yen, total_income_yen, deductions_yen, taxable_income_yen,
+            municipal_tax_yen, prefectural_tax_yen
+          FROM tax_records WHERE resident_id = $1) t) AS taxes,
+       (SELECT json_build_object('id', k.id, 'honseki', k.honseki, 'head', k.head, 'persons',
+          (SELECT json_agg(kp ORDER BY kp.position) FROM (
+             SELECT position, resident_id, name, birth_date::text AS birth_date, sex, father, mother,
+               relationship, events, addresses
+             FROM koseki_persons WHERE koseki_id = k.id) kp))
+        FROM koseki k JOIN koseki_persons p ON p.koseki_id = k.id
+        WHERE p.resident_id = $1 AND k.municipality_code = m.code LIMIT 1) AS koseki
      FROM residents r
      JOIN households h ON h.id = r.household_id
      JOIN municipalities m ON m.code = h.municipality_code
      WHERE r.id = $1`,
     [residentId],
   );
-  const head = heads[0];
+  const head = rows[0];
   if (!head) return null;
   const municipality: Municipality = {
     code: head.m_code,
@@ -100,37 +131,24 @@ export async function loadResidentRecords(
     mayor: head.m_mayor,
   };
   const holder = residentOf(head);
-  const members = (
-    await db.query<ResidentRow>(
-      `SELECT ${RESIDENT_COLUMNS} FROM residents r
-       WHERE r.household_id = $1 AND (r.moved_out_on IS NULL OR r.id = $2)
-       ORDER BY r.is_householder DESC, r.birth_date, r.id`,
-      [holder.householdId, holder.id],
-    )
-  ).map(residentOf);
   return {
     municipality,
     holder,
-    household: { id: holder.householdId, address: head.address, members },
-    sealRegistration: await loadSealRegistration(db, residentId),
-    taxRecords: await loadTaxRecords(db, residentId),
-    koseki: await loadKosekiOf(db, residentId, municipality.code),
+    household: { id: holder.householdId, address: head.address, members: head.members.map(residentOf) },
+    sealRegistration: head.seal && sealOf(residentId, head.seal),
+    taxRecords: (head.taxes ?? []).map((t) => taxOf(residentId, t)),
+    koseki: head.koseki && kosekiOf(head.koseki, municipality.code),
   };
 }
 
-async function loadSealRegistration(db: Queryable, residentId: string): Promise<SealRegistration | null> {
-  const rows = await db.query<{
-    registration_number: string;
-    impression_text: string;
-    impression_shape: 'round' | 'square';
-    registered_on: string;
-  }>(
-    `SELECT registration_number, impression_text, impression_shape, registered_on::text AS registered_on
-     FROM seal_registrations WHERE resident_id = $1`,
-    [residentId],
-  );
-  const row = rows[0];
-  if (!row) return null;
+interface SealRow {
+  registration_number: string;
+  impression_text: string;
+  impression_shape: 'round' | 'square';
+  registered_on: string;
+}
+
+function sealOf(residentId: string, row: SealRow): SealRegistration {
   return {
     residentId,
     registrationNumber: row.registration_number,
@@ -139,14 +157,10 @@ async function loadSealRegistration(db: Queryable, residentId: string): Promise<
   };
 }
 
-async function loadTaxRecords(db: Queryable, residentId: string): Promise<TaxRecord[]> {
-  const rows = await db.query<Record<string, number>>(
-    `SELECT fiscal_year, income_yen, total_income_yen, deductions_yen, taxable_income_yen, municipal_tax_yen,
-       prefectural_tax_yen
-     FROM tax_records WHERE resident_id = $1 ORDER BY fiscal_year DESC`,
-    [residentId],
-  );
-  return rows.map((r) => ({
+type TaxRow = Record<string, number>;
+
+function taxOf(residentId: string, r: TaxRow): TaxRecord {
+  return {
     residentId,
     fiscalYear: Number(r.fiscal_year),
     incomeYen: Number(r.income_yen),
@@ -155,26 +169,17 @@ async function loadTaxRecords(db: Queryable, residentId: string): Promise<TaxRec
     taxableIncomeYen: Number(r.taxable_income_yen),
     municipalTaxYen: Number(r.municipal_tax_yen),
     prefecturalTaxYen: Number(r.prefectural_tax_yen),
-  }));
+  };
 }
 
 const Events = z.array(z.object({ kind: z.string(), date: z.iso.date(), detail: z.string() }));
 const Addresses = z.array(z.object({ address: z.string(), from: z.iso.date() }));
 
-/** The 戸籍 listing this resident, when `municipalityCode` keeps it. */
-async function loadKosekiOf(
-  db: Queryable,
-  residentId: string,
-  municipalityCode: string,
-): Promise<Koseki | null> {
-  const heads = await db.query<{ id: string; honseki: string; head: string }>(
-    `SELECT k.id, k.honseki, k.head FROM koseki k JOIN koseki_persons p ON p.koseki_id = k.id
-     WHERE p.resident_id = $1 AND k.municipality_code = $2`,
-    [residentId, municipalityCode],
-  );
-  const head = heads[0];
-  if (!head) return null;
-  const rows = await db.query<{
+interface KosekiRow {
+  id: string;
+  honseki: string;
+  head: string;
+  persons: {
     resident_id: string | null;
     name: string;
     birth_date: string;
@@ -184,13 +189,12 @@ async function loadKosekiOf(
     relationship: string;
     events: unknown;
     addresses: unknown;
-  }>(
-    `SELECT resident_id, name, birth_date::text AS birth_date, sex, father, mother, relationship,
-       events::text AS events, addresses::text AS addresses
-     FROM koseki_persons WHERE koseki_id = $1 ORDER BY position`,
-    [head.id],
-  );
-  const persons: KosekiPerson[] = rows.map((r) => ({
+  }[];
+}
+
+/** The 戸籍 listing the resident (the query keeps only one the resident's municipality holds). */
+function kosekiOf(row: KosekiRow, municipalityCode: string): Koseki {
+  const persons: KosekiPerson[] = row.persons.map((r) => ({
     residentId: r.resident_id,
     name: r.name,
     birthDate: r.birth_date,
@@ -198,10 +202,10 @@ async function loadKosekiOf(
     father: r.father,
     mother: r.mother,
     relationship: r.relationship,
-    events: Events.parse(JSON.parse(String(r.events))),
-    addresses: Addresses.parse(JSON.parse(String(r.addresses))),
+    events: Events.parse(r.events),
+    addresses: Addresses.parse(r.addresses),
   }));
-  return { id: head.id, municipalityCode, honseki: head.honseki, head: head.head, persons };
+  return { id: row.id, municipalityCode, honseki: row.honseki, head: row.head, persons };
 }
 
 export async function insertSealRegistration(db: Queryable, s: SealRegistration): Promise<void> {

@@ -2,7 +2,8 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { StatusReport } from 'hq-gateway/api/schemas';
 import type { HqClient } from './client';
-import { StatusUplink, type KioskDeviceStatus } from './status-uplink';
+import { StatusUplink } from './status-uplink';
+import { idleDeviceStatus as base } from './testing/device-status';
 
 /** An HQ stand-in that records reports and can be made unreachable or forgetful. */
 function fakeHq() {
@@ -21,18 +22,6 @@ function fakeHq() {
   };
   return hq;
 }
-
-const base: KioskDeviceStatus = {
-  reader: 'ready',
-  printer: 'idle',
-  jamWhere: null,
-  paperLow: false,
-  outOfService: false,
-  screen: 'idle',
-  paperLevel: 'ok',
-  payment: 'ready',
-  counters: { sessions: 0, authFailures: 0, issuances: 0, pagesPrinted: 0 },
-};
 
 describe('StatusUplink', () => {
   it('sends a snapshot first, then only the fields that changed', async () => {

@@ -65,9 +65,10 @@ try {
       `${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${kiosks} kiosks enrolled, cards ${values.cards}`,
   );
 
-  // A short warm-up (JIT, connection pools, certificate caches), then the measured run.
-  await runFor(identities, profiles, 3);
-  const stats = await runFor(identities, profiles, seconds);
+  // A short warm-up (JIT, connection pools, certificate caches), then the measured run, by the same kiosks.
+  const fleet = identities.map((identity, i) => new SimulatedKiosk(identity, profiles[i % profiles.length]!));
+  await runFor(fleet, 3);
+  const stats = await runFor(fleet, seconds);
   const done = stats.transactions.count;
   console.log(`\nfull transactions: ${done} in ${seconds} s = ${(done / seconds).toFixed(1)} tx/s`);
   console.log(`  transaction  ${stats.transactions.summary()}`);
@@ -85,18 +86,10 @@ try {
   else console.log(`kept ${root}`);
 }
 
-async function runFor(
-  identities: TerminalIdentity[],
-  profiles: Awaited<ReturnType<typeof loadProfile>>[],
-  s: number,
-) {
+async function runFor(fleet: SimulatedKiosk[], s: number) {
   const stats = newStats();
   const until = Date.now() + s * 1000;
-  await Promise.all(
-    identities.map((identity, i) =>
-      new SimulatedKiosk(identity, profiles[i % profiles.length]!, stats).run(until),
-    ),
-  );
+  await Promise.all(fleet.map((kiosk) => kiosk.run(until, stats)));
   return stats;
 }
 

@@ -39,6 +39,7 @@ export function openSession(deps: ResolvedDeps): RequestHandler {
       purpose,
       trustAnchors: deps.trustStore.userAuth,
       at: now,
+      chainCache: deps.chainCache,
       ...(deps.revokedSerials && { revokedSerials: deps.revokedSerials }),
     });
     if (!validation.ok) return refuse(deps, res, validation.code, validation.reason, now);
