@@ -3,6 +3,7 @@ import type * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sessionSigningInput } from '../api/signing-input';
 import { parseCertificateDer } from './certificate-fields';
+import { ValidatedChainCache } from './chain-cache';
 import {
   createTestCa,
   issueSignatureCertificate,
@@ -169,6 +170,24 @@ describe('validateUserAuthentication', () => {
     expect(await validateUserAuthentication(input(good, { revokedSerials: revoked }))).toMatchObject({
       code: 'CERTIFICATE_REVOKED',
     });
+  });
+
+  it('still refuses a revoked certificate or a wrong signature when its path is cached', async () => {
+    const chainCache = new ValidatedChainCache();
+    const ok = await validateUserAuthentication(input(good, { chainCache }));
+    if (!ok.ok) throw new Error('expected the good card to validate');
+    expect(chainCache.size).toBe(1);
+    const revoked = new Set([revocationKey(ok.certificate.issuerKeyId, ok.certificate.serialNumber)]);
+    expect(
+      await validateUserAuthentication(input(good, { chainCache, revokedSerials: revoked })),
+    ).toMatchObject({ code: 'CERTIFICATE_REVOKED' });
+    const other = await issueUserAuthCertificate(ca, { id: 'CARD0008' });
+    const nonce = randomBytes(32);
+    const signature = signWith(other.privateKeyPkcs8, sessionSigningInput(nonce, TERMINAL, 'kiosk-session'));
+    expect(await validateUserAuthentication(input(good, { chainCache, nonce, signature }))).toMatchObject({
+      code: 'SIGNATURE_INVALID',
+    });
+    expect(await validateUserAuthentication(input(good, { chainCache }))).toEqual(ok);
   });
 
   it('refuses a signature made with another key', async () => {
