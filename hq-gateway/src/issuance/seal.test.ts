@@ -76,6 +76,17 @@ describe('QR seal', () => {
     if (!check.ok) expect(['MALFORMED', 'SIGNATURE_INVALID']).toContain(check.reason);
   });
 
+  it('calls a canonically encoded signature of the wrong length malformed, not a forgery', () => {
+    const [prefix, body] = createSeal(fields, key).split('.');
+    for (const length of [0, 48, 63, 65]) {
+      const sig = Buffer.alloc(length, 7).toString('base64url');
+      expect(verifySealOffline(`${prefix}.${body}.${sig}`, pems.publicKeyPem)).toEqual({
+        ok: false,
+        reason: 'MALFORMED',
+      });
+    }
+  });
+
   it('refuses correctly signed bytes that are not SealFields', () => {
     const bytes = Buffer.from(JSON.stringify({ ...fields, extra: 1 }));
     const seal = `JPKS1.${bytes.toString('base64url')}.${sign(null, bytes, key.privateKey).toString('base64url')}`;

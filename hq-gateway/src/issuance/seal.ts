@@ -39,6 +39,8 @@ export function verifySealOffline(text: string, publicKeyPem: string): SealCheck
   // Node's decoder ignores stray trailing bits: only the one canonical spelling is accepted.
   if (bytes.toString('base64url') !== body || signature.toString('base64url') !== sig)
     return fail('MALFORMED');
+  // An Ed25519 signature is 64 bytes: anything else is a damaged scan, not a forgery attempt to judge.
+  if (signature.length !== 64) return fail('MALFORMED');
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
@@ -55,7 +57,7 @@ export function verifySealOffline(text: string, publicKeyPem: string): SealCheck
   const keyId = documentKeyId(publicKey);
   // The key id is read before the signature is checked only to tell "another key" from "tampered".
   const claimedKey = typeof json === 'object' && json !== null ? (json as { k?: unknown }).k : undefined;
-  if (signature.length !== 64 || !cryptoVerify(null, bytes, publicKey, signature)) {
+  if (!cryptoVerify(null, bytes, publicKey, signature)) {
     return fail(claimedKey !== undefined && claimedKey !== keyId ? 'WRONG_KEY' : 'SIGNATURE_INVALID');
   }
   const parsed = SealFields.safeParse(json);
