@@ -15,6 +15,7 @@ import { createGatewayServer, isTlsServer, loadGatewayIdentity, type GatewayTls 
 import { attachLive } from './fleet/live';
 import { createLiveAdapter, type LiveAdapter } from './fleet/pg-adapter';
 import { startFleet } from './fleet/service';
+import { startAuditSealer } from './audit/sealer';
 
 /** Where the gateway finds its state inside the data folder (written by deploy/src/local/seed.ts). */
 export function gatewayPaths(dataDir: string) {
@@ -75,6 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let live: ReturnType<typeof attachLive>;
   let liveAdapter: LiveAdapter | undefined;
   let fleet: ReturnType<typeof startFleet>;
+  let sealer: ReturnType<typeof startAuditSealer>;
   try {
     const applied = await runMigrations(db);
     if (applied.length > 0) logger.info({ event: 'db.migrated', applied }, 'migrations applied');
@@ -92,6 +94,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     if (dbConfig.engine === 'postgres') liveAdapter = createLiveAdapter(dbConfig.connectionString, logger);
     live = attachLive(server, { db, logger }, liveAdapter ? { adapter: liveAdapter.adapter } : {});
     fleet = startFleet(app, live, { db, logger });
+    // Chains the audit rows appended since the last tick (appends themselves take no lock).
+    sealer = startAuditSealer({ db, logger });
   } catch (error) {
     await liveAdapter?.close();
     await db.close();
@@ -116,6 +120,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await live.close();
       await liveAdapter?.close();
       await closeServer(server);
+      // After the last request: its audit rows are chained before the database closes.
+      await sealer.stop();
       await db.close();
       logger.info({ event: 'gateway.stopped' }, 'hq-gateway stopped');
     },

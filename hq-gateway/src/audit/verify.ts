@@ -1,10 +1,16 @@
-import type { Queryable } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import { GENESIS_HASH, rowHash } from './chain';
 
 export type ChainBreak = 'hash mismatch' | 'prev-hash mismatch' | 'gap' | 'head mismatch';
 
 export type VerifyResult =
-  | { ok: true; rows: number; /** pre-chain rows the next append will seal */ unsealed: number }
+  | {
+      ok: true;
+      /** Sealed rows verified. */
+      rows: number;
+      /** Rows not chained yet: appended since the last seal (or written before the chain existed). */
+      pending: number;
+    }
   | { ok: false; rows: number; id: string; seq: number; reason: ChainBreak; detail: string };
 
 const PAGE = 1000;
@@ -16,13 +22,27 @@ type AuditRow = Record<string, unknown> & {
   hash: string | null;
 };
 
+function isDatabase(db: Queryable): db is Database {
+  return typeof (db as Partial<Database>).transaction === 'function';
+}
+
 /**
- * Walks the audit chain in seq order and stops at the first broken row: a seq that skips (a deleted row),
- * a prev_hash that is not the previous row's hash (a row re-hashed after an edit, or removed), or a hash that
- * does not match the row (an edited row). The head is checked last, which catches the last row deleted or
- * re-hashed. Read-only; pages through the table so memory stays flat.
+ * Walks the sealed audit chain in seq order and stops at the first broken row: a seq that skips (a deleted
+ * row), a prev_hash that is not the previous row's hash (a row re-hashed after an edit, or removed), or a
+ * hash that does not match the row (an edited row). The head is checked last, which catches the last row
+ * deleted or re-hashed. Rows the sealer has not reached yet are counted as pending, not checked. Read-only;
+ * pages through the table so memory stays flat. Given the database, it reads one snapshot (a repeatable-read
+ * transaction), so gateways sealing meanwhile do not make the head and the rows disagree.
  */
 export async function verifyAuditChain(db: Queryable): Promise<VerifyResult> {
+  if (!isDatabase(db)) return walkChain(db);
+  return db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    return walkChain(tx);
+  });
+}
+
+async function walkChain(db: Queryable): Promise<VerifyResult> {
   const [head] = await db.query<{ seq: number | string; hash: string | null; sealed_seq: number | string }>(
     'SELECT seq, hash, sealed_seq FROM audit_chain_head WHERE id = 1',
   );
@@ -73,5 +93,8 @@ export async function verifyAuditChain(db: Queryable): Promise<VerifyResult> {
       detail: `chain head says ${String(head.seq)} rows ending in ${String(head.hash)}`,
     };
   }
-  return { ok: true, rows, unsealed: rows - sealedSeq };
+  const [unsealed] = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM audit_log WHERE seq IS NULL',
+  );
+  return { ok: true, rows: sealedSeq, pending: (unsealed?.n ?? 0) + rows - sealedSeq };
 }

@@ -12,7 +12,7 @@ afterAll(() => fx?.close());
 
 async function auditEvents(operatorId?: string): Promise<Record<string, unknown>[]> {
   return fx.db.query(
-    `SELECT * FROM audit_log WHERE event LIKE 'operator.%' AND ($1::uuid IS NULL OR operator_id = $1) ORDER BY seq`,
+    `SELECT * FROM audit_log WHERE event LIKE 'operator.%' AND ($1::uuid IS NULL OR operator_id = $1) ORDER BY id`,
     [operatorId ?? null],
   );
 }
@@ -134,7 +134,7 @@ describe('sessions, CSRF and roles', () => {
     ).toBe(204);
     expect((await asOperator(fx, newSession, 'GET', '/v1/ops/me')).status).toBe(401);
     const audited = await fx.db.query<{ event: string; subject_id: string }>(
-      `SELECT event, subject_id FROM audit_log WHERE subject_id = $1 ORDER BY seq`,
+      `SELECT event, subject_id FROM audit_log WHERE subject_id = $1 ORDER BY id`,
       [newOp.id],
     );
     expect(audited.map((r) => r.event)).toEqual(['operator.created', 'operator.updated']);
@@ -185,7 +185,7 @@ describe('terminal administration (admin)', () => {
     expect((await asOperator(fx, admin!, 'POST', `/v1/ops/terminals/${terminalId}/revoke`)).status).toBe(204);
     expect((await asOperator(fx, admin!, 'POST', `/v1/ops/terminals/${terminalId}/revoke`)).status).toBe(404);
     const rows = await fx.db.query<{ event: string; operator_id: string }>(
-      `SELECT event, operator_id FROM audit_log WHERE terminal_id = $1 ORDER BY seq`,
+      `SELECT event, operator_id FROM audit_log WHERE terminal_id = $1 ORDER BY id`,
       [terminalId],
     );
     expect(rows).toEqual([

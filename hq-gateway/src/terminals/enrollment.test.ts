@@ -142,7 +142,7 @@ describe('audit', () => {
     expect(await revokeTerminal(db, 'T-AUD-0001', new Date(), undefined)).toBe(true);
     expect(await revokeTerminal(db, 'T-AUD-0001')).toBe(false); // already revoked: nothing more to audit
     const rows = await db.query<{ event: string }>(
-      "SELECT event FROM audit_log WHERE terminal_id = 'T-AUD-0001' ORDER BY seq",
+      "SELECT event FROM audit_log WHERE terminal_id = 'T-AUD-0001' ORDER BY id",
     );
     expect(rows.map((r) => r.event)).toEqual(['terminal.enrolled', 'terminal.revoked']);
   });

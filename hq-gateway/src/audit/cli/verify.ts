@@ -7,7 +7,9 @@ import { verifyAuditChain } from '../verify';
 
 /**
  * npm run audit:verify [-- --data ./data]   (or with DATABASE_URL set)
- * Walks the audit chain; prints OK with the row count, or the first broken row and why, and exits 1.
+ * Walks the sealed audit chain; prints OK with the row count and the rows still pending (appended since the
+ * gateways' last seal, normally under a second's worth: not an error), or the first broken row and why, and
+ * exits 1. Read-only: it never seals (the gateways do, every 200 ms).
  */
 const { values } = parseArgs({ options: { data: { type: 'string' } }, strict: true });
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -17,9 +19,10 @@ const db = await openDatabase(config);
 try {
   const result = await verifyAuditChain(db);
   if (result.ok) {
-    const pending =
-      result.unsealed > 0 ? ` (${result.unsealed} pre-chain rows sealed at the next append)` : '';
-    console.log(`OK: audit chain intact, ${result.rows} rows in ${describeDatabase(config)}${pending}`);
+    console.log(
+      `OK: audit chain intact, ${result.rows} sealed rows in ${describeDatabase(config)}; ` +
+        `pending: ${result.pending} (not sealed yet)`,
+    );
   } else {
     console.log(
       `BROKEN at audit_log id ${result.id} (seq ${result.seq}): ${result.reason} — ${result.detail}; ` +
