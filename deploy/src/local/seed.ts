@@ -18,7 +18,7 @@
  *
  * Run directly: `tsx deploy/src/local/seed.ts [--data ./data] [--reset-cards]`.
  */
-import { createHash, randomBytes, scryptSync } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,11 +26,6 @@ import { parseArgs } from 'node:util';
 import { runMigrations } from 'hq-gateway/db/migrate';
 import { assertSeedable, openDemoDatabase } from './demo-db';
 import { generateDocumentSigningKeyPem } from 'hq-gateway/issuance/document-signing';
-import {
-  authorityKeyIdentifierHex,
-  parseCertificateDer,
-  serialNumberHex,
-} from 'hq-gateway/pki/certificate-fields';
 import { toPem } from 'hq-gateway/pki/pem';
 import { seedHqIdentity } from 'hq-gateway/pki/tls-seed';
 import { createEnrollmentCode } from 'hq-gateway/terminals/enrollment-codes';
@@ -56,8 +51,9 @@ import {
   insertDemoRegistry,
   type DemoCard,
 } from 'hq-gateway/registry/demo-municipality';
+import { certificateRef } from 'hq-gateway/registry/certificate-ref';
 import { registerCard } from 'hq-gateway/registry/store';
-import type { CertificateRef, Resident } from 'hq-gateway/registry/types';
+import type { Resident } from 'hq-gateway/registry/types';
 import { gatewayPaths } from 'hq-gateway/server';
 import {
   JPKI_CONTACT_ATR,
@@ -322,18 +318,6 @@ export function fifthBirthdayAfter(birthDate: string, from: Date): Date {
 /** The CN of a JPKI certificate is an opaque id, never personal data. */
 function opaqueId(): string {
   return randomBytes(12).toString('hex').toUpperCase();
-}
-
-/** Issuer key id, serial and SHA-256: how the cards table identifies a certificate. */
-function certificateRef(der: Uint8Array): CertificateRef {
-  const cert = parseCertificateDer(der);
-  const issuerKeyId = cert && authorityKeyIdentifierHex(cert);
-  if (!cert || !issuerKeyId) throw new Error('test PKI issued an unreadable certificate');
-  return {
-    issuerKeyId,
-    serialNumber: serialNumberHex(cert),
-    sha256: createHash('sha256').update(der).digest('hex'),
-  };
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { idleDeviceStatus } from 'kiosk-agent/hq/testing/device-status';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalDeviceStatus } from '../api/schemas';
 import { appendAudit } from '../db/audit';
@@ -15,17 +16,7 @@ const at = (ms: number) => new Date(T0.getTime() + ms);
 const SEC = 1000;
 const MIN = 60 * SEC;
 
-const ok: TerminalDeviceStatus = {
-  reader: 'ready',
-  printer: 'idle',
-  jamWhere: null,
-  paperLow: false,
-  outOfService: false,
-  screen: 'idle',
-  paperLevel: 'ok',
-  payment: 'ready',
-  counters: { sessions: 0, authFailures: 0, issuances: 0, pagesPrinted: 0 },
-};
+const ok: TerminalDeviceStatus = idleDeviceStatus;
 
 let db: Database;
 let next = 0;

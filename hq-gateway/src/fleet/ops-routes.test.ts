@@ -1,3 +1,4 @@
+import { idleDeviceStatus } from 'kiosk-agent/hq/testing/device-status';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalDeviceStatus } from '../api/schemas';
 import { kioskCall, startGatewayFixture, type GatewayFixture } from '../testing/gateway-fixture';
@@ -20,14 +21,7 @@ import {
 } from './testing/ops-client';
 
 const status: TerminalDeviceStatus = {
-  reader: 'ready',
-  printer: 'idle',
-  jamWhere: null,
-  paperLow: false,
-  outOfService: false,
-  screen: 'idle',
-  paperLevel: 'ok',
-  payment: 'ready',
+  ...idleDeviceStatus,
   counters: { sessions: 2, authFailures: 0, issuances: 1, pagesPrinted: 3 },
 };
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, sign } from 'node:crypto';
+import { randomBytes, sign } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -14,7 +14,6 @@ import {
   loadDocumentSigningKey,
   type DocumentSigningKey,
 } from '../issuance/document-signing';
-import { authorityKeyIdentifierHex, parseCertificateDer, serialNumberHex } from '../pki/certificate-fields';
 import {
   createTestCa,
   issueSignatureCertificate,
@@ -30,7 +29,7 @@ import {
   insertDemoRegistry,
 } from '../registry/demo-municipality';
 import { registerCard } from '../registry/store';
-import type { CertificateRef } from '../registry/types';
+import { certificateRef } from '../registry/certificate-ref';
 import { closeServer, listen, serverUrl } from '../server';
 import { createFixtureTls, enrollFixtureTerminals, type FixtureTls, type TestTerminal } from './terminal-tls';
 import { attachLive } from '../fleet/live';
@@ -351,17 +350,7 @@ export async function registerTestCard(
   return card;
 }
 
-/** Issuer key id, serial and SHA-256 of a DER certificate, as the cards table registers them. */
-export function certificateRef(der: Uint8Array): CertificateRef {
-  const cert = parseCertificateDer(der);
-  const issuerKeyId = cert && authorityKeyIdentifierHex(cert);
-  if (!cert || !issuerKeyId) throw new Error('unparsable test certificate');
-  return {
-    issuerKeyId,
-    serialNumber: serialNumberHex(cert),
-    sha256: createHash('sha256').update(der).digest('hex'),
-  };
-}
+export { certificateRef };
 
 function signatureHolder(residentId: string, id: string) {
   const resident = demoResident(residentId);
