@@ -21,7 +21,7 @@ export interface LiveChannel {
  */
 export function attachLive(
   server: HttpServer | HttpsServer,
-  deps: { db: Database; logger: Logger; now?: () => Date },
+  deps: { db: Database; logger: Logger; now?: () => Date; recheckMs?: number },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the adapter factory type is socket.io's own
   options: { adapter?: any } = {},
 ): LiveChannel {
@@ -47,6 +47,20 @@ export function attachLive(
       },
     );
   });
+  // A session that ends (logout, expiry, operator disabled) ends its open sockets too, not only new ones.
+  const recheck = setInterval(() => {
+    for (const socket of io.of('/').sockets.values()) {
+      operatorFromCookieHeader(deps.db, socket.request.headers.cookie, now()).then(
+        (operator) => {
+          if (operator) return;
+          deps.logger.info({ event: 'live.session_ended' }, 'dashboard session ended: disconnecting');
+          socket.disconnect(true);
+        },
+        () => undefined, // the next round tries again; a database hiccup does not drop dashboards
+      );
+    }
+  }, deps.recheckMs ?? 30_000);
+  recheck.unref();
   io.on('connection', (socket) => {
     const operatorId = (socket.data as { operator?: Operator }).operator?.id;
     deps.logger.info({ event: 'live.connected', operatorId }, 'dashboard connected');
@@ -61,6 +75,7 @@ export function attachLive(
       io.emit(type, payload);
     },
     async close() {
+      clearInterval(recheck);
       io.local.disconnectSockets(true);
       // Not io.close(): that would also close the HTTP server, which belongs to the caller.
       io.engine.close();

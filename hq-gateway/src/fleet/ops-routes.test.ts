@@ -150,6 +150,16 @@ describe('fleet status and ops read API', () => {
     socket.close();
   });
 
+  it('disconnects an open dashboard socket once its operator logs out', async () => {
+    const leaving = await testOperator(fx, 'viewer');
+    const socket = liveSocket(fx, leaving.cookie);
+    await connected(socket);
+    expect(socket.connected).toBe(true);
+    expect((await opsCall(fx, leaving, 'POST', '/v1/ops/logout')).status).toBeLessThan(300);
+    await expect.poll(() => socket.connected, { timeout: 5000 }).toBe(false);
+    socket.close();
+  });
+
   it('opens the offline alert from the sweep when a terminal goes silent', async () => {
     const socket = liveSocket(fx, viewer.cookie);
     await connected(socket);

@@ -166,7 +166,7 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
   });
   const server: Server = await listen(app, '127.0.0.1', 0, tls.server);
   // The dashboards' live channel and the alert sweep, on the test's clock (a short sweep keeps tests quick).
-  const live = attachLive(server, { db, logger, now: () => clock.now });
+  const live = attachLive(server, { db, logger, now: () => clock.now, recheckMs: 200 });
   const fleet = startFleet(app, live, { db, logger, now: () => clock.now, sweepMs: 1000 });
   return {
     url: serverUrl(server, '127.0.0.1'),
