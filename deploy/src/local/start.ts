@@ -96,6 +96,8 @@ console.log(`
   Kiosk (touchscreen UI)   ${kioskUrl}/
   Developer panel          ${kioskUrl}/dev
   HQ gateway               ${hqUrl}/v1/health
+  Operator dashboard       ${hqUrl}/dashboard   (admin / demo-admin-2026; HQ's own CA: data/hq/tls/ca.pem)
+  Seal verification        ${hqUrl}/verify
   Printed pages            ${outputDir}
 
   Ctrl-C stops both.`);
