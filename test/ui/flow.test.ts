@@ -174,4 +174,14 @@ describe('reminders', () => {
     await expect(page.getByTestId('display-large').count()).resolves.toBe(0);
     env.agent.setDevice({ reader: 'ready' });
   });
+
+  it('reminds on the idle screen when a card was left in the reader, until it is taken', async () => {
+    env.agent.push(fixtures.idle);
+    await screenOf(page, 'idle').waitFor();
+    await expect(page.getByTestId('reminder').count()).resolves.toBe(0);
+    env.agent.setDevice({ reader: 'cardPresent' });
+    await page.locator('[data-testid="reminder"][data-kind="card"]').waitFor();
+    env.agent.setDevice({ reader: 'ready' });
+    await expect.poll(() => page.getByTestId('reminder').count()).toBe(0);
+  });
 });
