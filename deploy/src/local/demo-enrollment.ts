@@ -16,32 +16,28 @@ import { isEnrolled } from 'kiosk-agent/hq/tls';
 import { Agent, fetch } from 'undici';
 import { DEMO_TERMINAL_ID } from './seed';
 
-/**
- * A fresh code for the demo kiosk unless it is enrolled already. `db`: the running gateway's database;
- * without it the embedded database is opened here, so the gateway must not be running yet (PGlite is
- * single-process).
- */
-export async function demoEnrollmentCode(dataDir: string, db?: Database): Promise<string | undefined> {
+/** A fresh code for the demo kiosk unless it is enrolled already, made in the running gateway's database. */
+export async function demoEnrollmentCode(dataDir: string, db: Database): Promise<string | undefined> {
   if (await isEnrolled(dataDir)) return undefined;
-  if (db) return (await createEnrollmentCode(db, { terminalId: DEMO_TERMINAL_ID })).code;
-  const own = await openDemoDatabase(gatewayPaths(dataDir).database);
-  try {
-    await runMigrations(own);
-    return (await createEnrollmentCode(own, { terminalId: DEMO_TERMINAL_ID })).code;
-  } finally {
-    await own.close();
-  }
+  return (await createEnrollmentCode(db, { terminalId: DEMO_TERMINAL_ID })).code;
 }
 
 /**
- * Keeps the demo's day-relative records true today ("moved in today", this fiscal year's tax records);
- * run before the gateway opens the embedded database.
+ * Before the gateway starts (PGlite is single-process): keeps the demo's day-relative records true today
+ * ("moved in today", this fiscal year's tax records) and, unless the kiosk is enrolled, makes its one-time
+ * code — one open of the database for both.
  */
-export async function refreshDemoDatabase(dataDir: string): Promise<void> {
+export async function prepareDemoDatabase(
+  dataDir: string,
+  options: { haveCode: boolean },
+): Promise<{ enrollmentCode?: string }> {
+  const enrolled = options.haveCode || (await isEnrolled(dataDir));
   const db = await openDemoDatabase(gatewayPaths(dataDir).database);
   try {
     await runMigrations(db);
     await refreshDemoDates(db);
+    if (enrolled) return {};
+    return { enrollmentCode: (await createEnrollmentCode(db, { terminalId: DEMO_TERMINAL_ID })).code };
   } finally {
     await db.close();
   }

@@ -7,13 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  demoEnrollmentCode,
-  refreshDemoDatabase,
-  demoHqCa,
-  enrollDemoKiosk,
-  waitForUrl,
-} from './demo-enrollment';
+import { prepareDemoDatabase, demoHqCa, enrollDemoKiosk, waitForUrl } from './demo-enrollment';
 import { ensureDemoData } from './seed';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -65,9 +59,9 @@ process.on('SIGTERM', () => void stop(0));
 
 const seeded = await ensureDemoData(dataDir);
 if (seeded.created) console.log(`Created demo data in ${dataDir}`);
-// Before the gateway starts: without a fresh seed's code, HQ's embedded database is opened here.
-const enrollmentCode = seeded.enrollmentCode ?? (await demoEnrollmentCode(dataDir));
-await refreshDemoDatabase(dataDir);
+// Before the gateway starts: HQ's embedded database can be opened by one process only.
+const prepared = await prepareDemoDatabase(dataDir, { haveCode: seeded.enrollmentCode !== undefined });
+const enrollmentCode = seeded.enrollmentCode ?? prepared.enrollmentCode;
 run('hq-gateway', 'hq-gateway/src/main.ts', [
   '--data',
   dataDir,

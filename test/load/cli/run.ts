@@ -12,15 +12,15 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fetch } from 'undici';
 import { databaseConfig, openDatabase } from 'hq-gateway/db/open';
 import { runMigrations } from 'hq-gateway/db/migrate';
 import { gatewayPaths } from 'hq-gateway/server';
 import { createEnrollmentCode } from 'hq-gateway/terminals/enrollment-codes';
 import { loadProfile } from 'kiosk-agent/card/emulator/profile-store';
 import { enrollKiosk } from 'kiosk-agent/hq/enroll';
-import { hqDispatcher, loadTerminalIdentity, type TerminalIdentity } from 'kiosk-agent/hq/tls';
+import { loadTerminalIdentity, type TerminalIdentity } from 'kiosk-agent/hq/tls';
 import pino from 'pino';
+import { waitForUrl } from '../../../deploy/src/local/demo-enrollment';
 import { ensureDemoData, demoPaths } from '../../../deploy/src/local/seed';
 import { newStats, SimulatedKiosk } from '../simulated-kiosk';
 
@@ -143,18 +143,12 @@ async function startGateway(ca: string): Promise<string> {
   );
   children.push(child);
   const url = `https://127.0.0.1:${port}`;
-  const dispatcher = hqDispatcher({ ca });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/v1/health`, { dispatcher }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return url;
-    if (Date.now() > deadline) throw new Error('gateway did not start within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const died = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}`))),
+  );
+  died.catch(() => undefined); // once started, its exit at the end of the run is expected
+  await Promise.race([waitForUrl(`${url}/v1/health`, 60_000, ca), died]);
+  return url;
 }
 
 function freePort(): Promise<number> {
