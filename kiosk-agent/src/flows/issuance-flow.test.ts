@@ -155,6 +155,21 @@ describe('IssuanceFlow: offer, options, payment, card out, printing', () => {
     expect(s.rendered).toEqual([]);
   });
 
+  it('a fee at HQ other than the one paid prints nothing and refunds everything', async () => {
+    const s = await setup();
+    await payFor(s, 1);
+    s.hq.certificates[0] = { ...s.hq.certificates[0]!, feeYen: 400 }; // the fee changed after the offer
+    s.payment.insert(500);
+    await until(s.kiosk, 'takeCertificate');
+    expect(s.kiosk.state).toMatchObject({
+      printedCopies: 0,
+      refundedYen: 300,
+      notice: { code: 'HQ_REJECTED' },
+    });
+    expect(s.payment.snapshot().keptYen).toBe(0);
+    expect(s.rendered).toEqual([]);
+  });
+
   it('a jam that staff cannot clear refunds the copies not printed', async () => {
     const s = await setup();
     await payFor(s, 2);

@@ -239,10 +239,14 @@ export class IssuanceFlow extends CardFlow {
     this.committed = true;
     const { changeYen } = await this.cash.settle(dueYen);
     try {
-      this.issued = await requestDocuments(this.deps, auth, {
+      const issued = await requestDocuments(this.deps, auth, {
         options: request.options,
         copies: request.copies,
       });
+      // Refunds are per copy at HQ's fee: print only what was paid for at that very fee.
+      if (issued.feeYen !== dueYen)
+        throw new KioskError('HQ_REJECTED', 'HQ quoted a fee other than was paid');
+      this.issued = issued;
     } catch (error) {
       // Nothing can be printed: every yen goes back, and the customer sees it.
       const failure = asKioskError(error);
@@ -286,7 +290,7 @@ export class IssuanceFlow extends CardFlow {
       }
     });
     try {
-      const job = await printDocuments(this.deps, auth, issued, issued.feeYen, {
+      const job = await printDocuments(this.deps, auth, issued, issued.feeYen /* = what was paid */, {
         onFault: (fault) => this.ctx.staff.onFault(fault),
         waitForStaff: async () => {
           const decision = await this.ctx.staff.waitForStaff();
