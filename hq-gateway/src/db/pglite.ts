@@ -1,37 +1,32 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Database, Queryable } from './database';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import pg from 'pg';
+import type { Database } from './database';
+import { poolDatabase, withTypes } from './postgres';
 
 /**
  * Embedded PostgreSQL (PGlite, WASM). Persists to a directory, or lives in memory when none is given (tests).
- * PGlite is one connection: it queues queries and holds other callers back while a transaction runs, which
- * gives the same isolation a `pg` pool would.
+ *
+ * It is reached through `pg` over PGlite's own wire-protocol connection, a pool of one: the SQL, decoders,
+ * transactions and prepared statements are then exactly those of PostgreSQL (db/postgres.ts). One
+ * connection queues queries and holds other callers back while a transaction runs, which gives the same
+ * isolation a larger pool would. Prepared statements are why: PGlite's own `query` plans every call again,
+ * which made planning most of HQ's per-request database time.
  */
 export async function openPgliteDatabase(options: { dataDir?: string } = {}): Promise<Database> {
-  let pg: PGlite;
+  let lite: PGlite;
   if (options.dataDir) {
     // PGlite creates the database directory itself but not its parent.
     await mkdir(dirname(options.dataDir), { recursive: true });
-    pg = await PGlite.create(options.dataDir);
+    lite = await PGlite.create(options.dataDir);
   } else {
-    pg = await PGlite.create();
+    lite = await PGlite.create();
   }
-  return {
-    ...queryable(pg),
-    transaction: (fn) => pg.transaction((tx) => fn(queryable(tx))),
-    close: () => pg.close(),
-  };
-}
-
-function queryable(target: PGlite | Transaction): Queryable {
-  return {
-    async query<T extends object>(sql: string, params: readonly unknown[] = []) {
-      const result = await target.query<T>(sql, [...params]);
-      return result.rows;
-    },
-    async exec(sql: string) {
-      await target.exec(sql);
-    },
-  };
+  const pool = new pg.Pool(withTypes({ ...createPgConfig(lite), max: 1 }));
+  return poolDatabase(pool, async () => {
+    await pool.end();
+    await lite.close();
+  });
 }

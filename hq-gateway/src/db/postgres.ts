@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database, Queryable } from './database';
@@ -39,8 +40,8 @@ function parseDate(text: string): Date | number {
 }
 
 /**
- * PostgreSQL through a `pg` pool: the same Database as PGlite. Each transaction runs on one pooled client
- * (BEGIN … COMMIT, ROLLBACK when fn throws); plain queries take any free client.
+ * PostgreSQL through a `pg` pool: the same Database as PGlite (which goes through a one-connection pool of
+ * its own, db/pglite.ts).
  */
 export async function openPostgresDatabase(options: PostgresOptions): Promise<Database> {
   const pool = new pg.Pool({
@@ -62,7 +63,19 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
     throw error;
   });
   probe.release();
+  return poolDatabase(pool, () => pool.end());
+}
 
+/** A `pg` pool's config with HQ's type decoders (above), for pools opened elsewhere (db/pglite.ts). */
+export function withTypes<C extends pg.PoolConfig>(config: C): C & { types: typeof types } {
+  return { ...config, types };
+}
+
+/**
+ * The Database over a `pg` pool. Each transaction runs on one pooled client (BEGIN … COMMIT, ROLLBACK when
+ * fn throws); plain queries take any free client.
+ */
+export function poolDatabase(pool: pg.Pool, close: () => Promise<void>): Database {
   return {
     ...queryable(pool),
     async transaction(fn) {
@@ -83,14 +96,34 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
         throw error;
       }
     },
-    close: () => pool.end(),
+    close,
   };
+}
+
+/**
+ * Statements with parameters are prepared once per connection, under a name derived from their text: the
+ * server then plans them once instead of on every call. HQ's SQL texts are fixed strings, so the set of
+ * names is small; planning was most of the cost of the per-request reads (e.g. a resident's records:
+ * 1.1 ms planned each time, 0.29 ms prepared, on PGlite).
+ */
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `hq_${createHash('sha256').update(sql).digest('base64url').slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }
 
 function queryable(target: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<T extends object>(sql: string, params: readonly unknown[] = []) {
-      const result = await target.query<T & pg.QueryResultRow>(sql, [...params]);
+      const result =
+        params.length === 0
+          ? await target.query<T & pg.QueryResultRow>(sql)
+          : await target.query<T & pg.QueryResultRow>({ name: statementName(sql), text: sql, values: [...params] });
       return result.rows as T[];
     },
     async exec(sql: string) {
