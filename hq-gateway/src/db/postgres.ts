@@ -123,7 +123,11 @@ function queryable(target: pg.Pool | pg.PoolClient): Queryable {
       const result =
         params.length === 0
           ? await target.query<T & pg.QueryResultRow>(sql)
-          : await target.query<T & pg.QueryResultRow>({ name: statementName(sql), text: sql, values: [...params] });
+          : await target.query<T & pg.QueryResultRow>({
+              name: statementName(sql),
+              text: sql,
+              values: [...params],
+            });
       return result.rows as T[];
     },
     async exec(sql: string) {

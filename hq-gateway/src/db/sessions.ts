@@ -1,3 +1,5 @@
+import { auditCte } from '../audit/append';
+import type { AuditEntry } from './audit';
 import type { Queryable } from './database';
 
 export interface SessionRecord {
@@ -11,10 +13,15 @@ export interface SessionRecord {
   expiresAt: Date;
 }
 
-export async function insertSession(db: Queryable, s: SessionRecord): Promise<void> {
+/** Inserts the session and its audit row, in one statement. Reading it is issuance/offer-loader.ts. */
+export async function insertSession(db: Queryable, s: SessionRecord, audit: AuditEntry): Promise<void> {
+  const audited = auditCte('audited', 'opened', audit, 8);
   await db.query(
-    `INSERT INTO sessions (id, terminal_id, card_id, resident_id, card_cert_sha256, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    `WITH opened AS (
+       INSERT INTO sessions (id, terminal_id, card_id, resident_id, card_cert_sha256, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id),
+     ${audited.sql}
+     SELECT id FROM opened`,
     [
       s.id,
       s.terminalId,
@@ -23,38 +30,7 @@ export async function insertSession(db: Queryable, s: SessionRecord): Promise<vo
       s.cardCertSha256,
       s.createdAt.toISOString(),
       s.expiresAt.toISOString(),
+      ...audited.params,
     ],
   );
-}
-
-/** The session if it belongs to this terminal; another terminal's session does not exist for the caller. */
-export async function findSession(
-  db: Queryable,
-  id: string,
-  terminalId: string,
-): Promise<SessionRecord | null> {
-  const rows = await db.query<{
-    id: string;
-    terminal_id: string;
-    card_id: string;
-    resident_id: string;
-    card_cert_sha256: string;
-    created_at: Date;
-    expires_at: Date;
-  }>(
-    `SELECT id, terminal_id, card_id, resident_id, card_cert_sha256, created_at, expires_at
-     FROM sessions WHERE id = $1 AND terminal_id = $2`,
-    [id, terminalId],
-  );
-  const row = rows[0];
-  if (!row) return null;
-  return {
-    id: row.id,
-    terminalId: row.terminal_id,
-    cardId: row.card_id,
-    residentId: row.resident_id,
-    cardCertSha256: row.card_cert_sha256,
-    createdAt: new Date(row.created_at),
-    expiresAt: new Date(row.expires_at),
-  };
 }

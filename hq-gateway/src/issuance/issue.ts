@@ -1,11 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IssuanceRequest, IssuanceResponse, RefusalReason } from '../api/schemas';
-import { appendAudit } from '../db/audit';
 import type { Database } from '../db/database';
-import { findSession } from '../db/sessions';
 import { buildContent } from './content';
 import { signDocument, type DocumentSigningKey } from './document-signing';
-import { loadOffer } from './offer-loader';
+import { loadSessionOffer } from './offer-loader';
 import { optionsProblem } from './options';
 import { buildPayloads } from './payloads';
 import { newDocumentSerial } from './serial';
@@ -56,12 +54,12 @@ export async function issueDocuments(
   if (earlier) return replay(earlier, requestSha256);
 
   const now = deps.now();
-  const session = await findSession(deps.db, request.sessionId, terminalId);
-  if (!session) return { ok: false, code: 'SESSION_NOT_FOUND', message: 'no such session' };
+  const found = await loadSessionOffer(deps.db, request.sessionId, terminalId, now);
+  if (!found) return { ok: false, code: 'SESSION_NOT_FOUND', message: 'no such session' };
+  const { session, loaded } = found;
   if (session.expiresAt.getTime() <= now.getTime()) {
     return { ok: false, code: 'SESSION_EXPIRED', message: 'session expired' };
   }
-  const loaded = await loadOffer(deps.db, session.residentId, now);
   if (!loaded) return { ok: false, code: 'SERVICE_REFUSED', message: 'resident no longer registered' };
   const { records, offer } = loaded;
   const type = request.options.type;
@@ -104,8 +102,9 @@ export async function issueDocuments(
   };
   const body = JSON.stringify(response);
 
-  const stored = await deps.db.transaction(async (tx) => {
-    const inserted = await insertIssuance(tx, {
+  const stored = await insertIssuance(
+    deps.db,
+    {
       id: issuanceId,
       terminalId,
       sessionId: session.id,
@@ -116,9 +115,8 @@ export async function issueDocuments(
       serials,
       response: body,
       createdAt: now,
-    });
-    if (!inserted) return false;
-    await appendAudit(tx, {
+    },
+    {
       event: 'issuance.created',
       at: now,
       terminalId,
@@ -127,9 +125,8 @@ export async function issueDocuments(
       cardId: session.cardId,
       residentId: session.residentId,
       code: type,
-    });
-    return true;
-  });
+    },
+  );
   if (!stored) {
     // A concurrent request with the same key committed first: answer as a retry would be answered.
     const winner = await findIssuanceByKey(deps.db, terminalId, request.idempotencyKey);

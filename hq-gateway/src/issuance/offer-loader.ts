@@ -1,6 +1,8 @@
 import type { Queryable } from '../db/database';
-import { loadMunicipalityConfig } from '../registry/config-store';
-import { loadResidentRecords } from '../registry/records';
+import type { SessionRecord } from '../db/sessions';
+import { configColumns, configOf, type ConfigRow } from '../registry/config-store';
+import { recordsOf, recordsSelect, type RecordsRow } from '../registry/records';
+import type { CardHolder } from '../registry/store';
 import type { MunicipalityConfig, ResidentRecords } from '../registry/types';
 import { computeOffer, type ComputedOffer } from './offer';
 
@@ -10,11 +12,104 @@ export interface LoadedOffer {
   offer: ComputedOffer;
 }
 
+/**
+ * What a request starts from (a resident, this terminal's session, or a card's user-authentication
+ * certificate) together with the resident's records and their municipality's configuration — one statement
+ * for all of it, because each request of a transaction needs them and round trips are what HQ's throughput
+ * is made of. `loaded` is null when the resident is no longer registered.
+ */
+async function loadWith<S extends object>(
+  db: Queryable,
+  source: { sql: string; params: unknown[] },
+  now: Date,
+): Promise<{ source: S; loaded: LoadedOffer | null } | null> {
+  const records = recordsSelect('src.src_resident_id');
+  const rows = await db.query<S & RecordsRow & ConfigRow>(
+    `SELECT src.*, ${records.columns}, ${configColumns(`$${source.params.length + 1}::timestamptz`)}
+     FROM (${source.sql}) src ${records.joins}`,
+    [...source.params, now.toISOString()],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const resident = recordsOf(row);
+  if (!resident) return { source: row, loaded: null };
+  const config = configOf(resident.municipality, row);
+  return { source: row, loaded: { records: resident, config, offer: computeOffer(resident, config, now) } };
+}
+
 /** The resident's records, their municipality's configuration and the offer they make at `now`. */
 export async function loadOffer(db: Queryable, residentId: string, now: Date): Promise<LoadedOffer | null> {
-  const records = await loadResidentRecords(db, residentId);
-  if (!records) return null;
-  const config = await loadMunicipalityConfig(db, records.municipality.code, now);
-  if (!config) return null;
-  return { records, config, offer: computeOffer(records, config, now) };
+  const found = await loadWith(db, { sql: 'SELECT $1::text AS src_resident_id', params: [residentId] }, now);
+  return found?.loaded ?? null;
+}
+
+/** This terminal's session (another terminal's does not exist for it) and its holder's offer at `now`. */
+export async function loadSessionOffer(
+  db: Queryable,
+  sessionId: string,
+  terminalId: string,
+  now: Date,
+): Promise<{ session: SessionRecord; loaded: LoadedOffer | null } | null> {
+  const found = await loadWith<{
+    src_resident_id: string;
+    src_card_id: string;
+    src_card_cert_sha256: string;
+    src_created_at: Date;
+    src_expires_at: Date;
+  }>(
+    db,
+    {
+      sql: `SELECT resident_id AS src_resident_id, card_id AS src_card_id,
+              card_cert_sha256 AS src_card_cert_sha256, created_at AS src_created_at,
+              expires_at AS src_expires_at
+            FROM sessions WHERE id = $1 AND terminal_id = $2`,
+      params: [sessionId, terminalId],
+    },
+    now,
+  );
+  if (!found) return null;
+  const s = found.source;
+  return {
+    session: {
+      id: sessionId,
+      terminalId,
+      cardId: s.src_card_id,
+      residentId: s.src_resident_id,
+      cardCertSha256: s.src_card_cert_sha256,
+      createdAt: new Date(s.src_created_at),
+      expiresAt: new Date(s.src_expires_at),
+    },
+    loaded: found.loaded,
+  };
+}
+
+/**
+ * The resident behind a validated user-authentication certificate (issuer key id + serial identify it, the
+ * hash pins it) and their offer at `now`.
+ */
+export async function loadCardHolderOffer(
+  db: Queryable,
+  cert: { issuerKeyId: string; serialNumber: string; sha256: string },
+  now: Date,
+): Promise<{ holder: CardHolder; loaded: LoadedOffer } | null> {
+  const found = await loadWith<{ src_resident_id: string; src_card_id: string }>(
+    db,
+    {
+      sql: `SELECT resident_id AS src_resident_id, id AS src_card_id FROM cards
+            WHERE user_auth_issuer_key_id = $1 AND user_auth_serial = $2 AND user_auth_cert_sha256 = $3`,
+      params: [cert.issuerKeyId, cert.serialNumber, cert.sha256],
+    },
+    now,
+  );
+  // A card whose resident row is gone is not a card holder (findCardHolder's inner joins said the same).
+  if (!found?.loaded) return null;
+  const { municipality } = found.loaded.records;
+  return {
+    holder: {
+      cardId: found.source.src_card_id,
+      residentId: found.source.src_resident_id,
+      municipality: { code: municipality.code, name: municipality.name },
+    },
+    loaded: found.loaded,
+  };
 }

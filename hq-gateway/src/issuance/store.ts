@@ -1,3 +1,5 @@
+import { auditCte } from '../audit/append';
+import type { AuditEntry } from '../db/audit';
 import type { Queryable } from '../db/database';
 
 /** SQL of issuances and their copies. */
@@ -36,17 +38,25 @@ export interface NewIssuance {
 }
 
 /**
- * Inserts the issuance and its copies unless the terminal already used this idempotency key (a concurrent
- * retry that won the race). Returns false in that case and writes nothing. Run it inside a transaction.
+ * Inserts the issuance, its copies and its audit row in one statement, unless the terminal already used this
+ * idempotency key (a concurrent retry that won the race): then it returns false and writes nothing.
  */
-export async function insertIssuance(db: Queryable, i: NewIssuance): Promise<boolean> {
+export async function insertIssuance(db: Queryable, i: NewIssuance, audit: AuditEntry): Promise<boolean> {
   const at = i.createdAt.toISOString();
+  const audited = auditCte('audited', 'issued', audit, 13);
   const inserted = await db.query(
-    `INSERT INTO issuances (id, terminal_id, session_id, idempotency_key, request_sha256, certificate_type,
-       copies, fee_yen, response, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (terminal_id, idempotency_key) DO NOTHING
-     RETURNING id`,
+    `WITH issued AS (
+       INSERT INTO issuances (id, terminal_id, session_id, idempotency_key, request_sha256, certificate_type,
+         copies, fee_yen, response, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (terminal_id, idempotency_key) DO NOTHING
+       RETURNING id),
+     copies AS (
+       INSERT INTO issuance_copies (serial, issuance_id, copy_index, fee_yen, status, status_changed_at)
+       SELECT s.serial, issued.id, s.copy_index, $11, 'issued', $10
+       FROM issued, unnest($12::text[]) WITH ORDINALITY AS s (serial, copy_index)),
+     ${audited.sql}
+     SELECT id FROM issued`,
     [
       i.id,
       i.terminalId,
@@ -58,17 +68,12 @@ export async function insertIssuance(db: Queryable, i: NewIssuance): Promise<boo
       i.feePerCopyYen * i.serials.length,
       i.response,
       at,
+      i.feePerCopyYen,
+      [...i.serials],
+      ...audited.params,
     ],
   );
-  if (inserted.length === 0) return false;
-  for (const [index, serial] of i.serials.entries()) {
-    await db.query(
-      `INSERT INTO issuance_copies (serial, issuance_id, copy_index, fee_yen, status, status_changed_at)
-       VALUES ($1, $2, $3, $4, 'issued', $5)`,
-      [serial, i.id, index + 1, i.feePerCopyYen, at],
-    );
-  }
-  return true;
+  return inserted.length > 0;
 }
 
 export type CopyStatus = 'issued' | 'printed' | 'spoiled';
@@ -89,14 +94,20 @@ export type CopyReport =
 export async function reportCopy(
   db: Queryable,
   q: { terminalId: string; issuanceId: string; serial: string; status: 'printed' | 'spoiled'; at: Date },
+  audit: AuditEntry,
 ): Promise<CopyReport> {
+  // The change and its audit row in one statement; the reads below only explain a report that changed nothing.
+  const audited = auditCte('audited', 'reported', audit, 6);
   const updated = await db.query(
-    `UPDATE issuance_copies c SET status = $4, status_changed_at = $5
-     FROM issuances i
-     WHERE c.serial = $3 AND c.issuance_id = $2 AND i.id = c.issuance_id AND i.terminal_id = $1
-       AND c.status = 'issued'
-     RETURNING c.serial`,
-    [q.terminalId, q.issuanceId, q.serial, q.status, q.at.toISOString()],
+    `WITH reported AS (
+       UPDATE issuance_copies c SET status = $4, status_changed_at = $5
+       FROM issuances i
+       WHERE c.serial = $3 AND c.issuance_id = $2 AND i.id = c.issuance_id AND i.terminal_id = $1
+         AND c.status = 'issued'
+       RETURNING c.serial),
+     ${audited.sql}
+     SELECT serial FROM reported`,
+    [q.terminalId, q.issuanceId, q.serial, q.status, q.at.toISOString(), ...audited.params],
   );
   if (updated.length > 0) return { ok: true, serial: q.serial, status: q.status, changed: true };
 

@@ -4,48 +4,43 @@ import type { Closure, MaintenanceWindow, Municipality, MunicipalityConfig, Serv
 
 /** SQL of each municipality's kiosk configuration: services (fee, hours), yearly closures, maintenance. */
 
+/** A configuration row: the columns of `configColumns` below. */
+export interface ConfigRow {
+  c_services: {
+    certificate_type: string;
+    fee_yen: number;
+    opens: string;
+    closes: string;
+    weekdays_only: boolean;
+  }[];
+  c_closures: { from_day: string; to_day: string; certificate_type: string | null }[];
+  // Inside JSON a timestamptz is ISO 8601 text on both engines.
+  c_maintenance: { starts_at: string; ends_at: string; certificate_type: string | null }[];
+}
+
 /**
- * The configuration in force at `now` (maintenance windows that already ended are left out), in one
- * statement: it is read by every session, offer and issuance.
+ * The select list of the configuration in force at `now` of the municipality `m` (an alias the caller
+ * joins): services, yearly closures, and maintenance windows that have not ended (`now`: an SQL expression).
+ * It is read by every session, offer and issuance, so it rides on the statement that reads the resident
+ * (issuance/offer-loader.ts) rather than costing one of its own — and it is never stale.
  */
-export async function loadMunicipalityConfig(
-  db: Queryable,
-  code: string,
-  now: Date,
-): Promise<MunicipalityConfig | null> {
-  const rows = await db.query<
-    Municipality & {
-      services: {
-        certificate_type: string;
-        fee_yen: number;
-        opens: string;
-        closes: string;
-        weekdays_only: boolean;
-      }[];
-      closures: { from_day: string; to_day: string; certificate_type: string | null }[];
-      // Inside JSON a timestamptz is ISO 8601 text on both engines.
-      maintenance: { starts_at: string; ends_at: string; certificate_type: string | null }[];
-    }
-  >(
-    `SELECT m.code, m.prefecture, m.name, m.mayor,
-       coalesce((SELECT json_agg(s) FROM (
+export function configColumns(now: string): string {
+  return `coalesce((SELECT json_agg(s) FROM (
          SELECT certificate_type, fee_yen, opens, closes, weekdays_only FROM municipality_services
-         WHERE municipality_code = m.code) s), '[]') AS services,
+         WHERE municipality_code = m.code) s), '[]') AS c_services,
        coalesce((SELECT json_agg(c ORDER BY c.id) FROM (
          SELECT id, from_day, to_day, certificate_type FROM municipality_closures
-         WHERE municipality_code = m.code) c), '[]') AS closures,
+         WHERE municipality_code = m.code) c), '[]') AS c_closures,
        coalesce((SELECT json_agg(w ORDER BY w.starts_at) FROM (
          SELECT starts_at, ends_at, certificate_type FROM maintenance_windows
-         WHERE municipality_code = m.code AND ends_at > $2) w), '[]') AS maintenance
-     FROM municipalities m WHERE m.code = $1`,
-    [code, now.toISOString()],
-  );
-  const row = rows[0];
-  if (!row) return null;
+         WHERE municipality_code = m.code AND ends_at > ${now}) w), '[]') AS c_maintenance`;
+}
+
+export function configOf(municipality: Municipality, row: ConfigRow): MunicipalityConfig {
   const order = CertificateType.options;
   return {
-    municipality: { code: row.code, prefecture: row.prefecture, name: row.name, mayor: row.mayor },
-    services: row.services
+    municipality,
+    services: row.c_services
       .map((s): ServiceConfig => ({
         type: CertificateType.parse(s.certificate_type),
         feeYen: Number(s.fee_yen),
@@ -54,17 +49,32 @@ export async function loadMunicipalityConfig(
         weekdaysOnly: s.weekdays_only,
       }))
       .sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type)),
-    closures: row.closures.map((c): Closure => ({
+    closures: row.c_closures.map((c): Closure => ({
       from: c.from_day,
       to: c.to_day,
       type: typeOrAll(c.certificate_type),
     })),
-    maintenance: row.maintenance.map((m): MaintenanceWindow => ({
+    maintenance: row.c_maintenance.map((m): MaintenanceWindow => ({
       from: new Date(m.starts_at),
       to: new Date(m.ends_at),
       type: typeOrAll(m.certificate_type),
     })),
   };
+}
+
+/** One municipality's configuration in force at `now` (see configColumns). */
+export async function loadMunicipalityConfig(
+  db: Queryable,
+  code: string,
+  now: Date,
+): Promise<MunicipalityConfig | null> {
+  const rows = await db.query<Municipality & ConfigRow>(
+    `SELECT m.code, m.prefecture, m.name, m.mayor, ${configColumns('$2')} FROM municipalities m WHERE m.code = $1`,
+    [code, now.toISOString()],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return configOf({ code: row.code, prefecture: row.prefecture, name: row.name, mayor: row.mayor }, row);
 }
 
 function typeOrAll(value: string | null): CertificateType | null {

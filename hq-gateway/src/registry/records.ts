@@ -75,55 +75,58 @@ function residentOf(row: ResidentRow): Resident {
   };
 }
 
+/** A records row: the columns of `recordsSelect` below. */
+export type RecordsRow = ResidentRow & {
+  address: string;
+  m_code: string;
+  m_prefecture: string;
+  m_name: string;
+  m_mayor: string;
+  members: ResidentRow[];
+  seal: SealRow | null;
+  taxes: TaxRow[] | null;
+  koseki: KosekiRow | null;
+};
+
 /**
- * The holder, their household (without members who moved out), seal, tax records and local 戸籍 — in one
- * statement: every request of a transaction (session, offer, issuance) reads them, so round trips count.
+ * The select list and joins of a resident's records — the holder, their household (without members who
+ * moved out), seal, tax records and local 戸籍 — for the resident whose id is `residentId` (an SQL
+ * expression). Every request of a transaction (session, offer, issuance) reads them, so they are one
+ * statement, and callers join them to what they read anyway (issuance/offer-loader.ts). The joins are LEFT
+ * JOINs: a resident no longer registered gives a row with `id` NULL.
  */
-export async function loadResidentRecords(
-  db: Queryable,
-  residentId: string,
-): Promise<ResidentRecords | null> {
-  const rows = await db.query<
-    ResidentRow & {
-      address: string;
-      m_code: string;
-      m_prefecture: string;
-      m_name: string;
-      m_mayor: string;
-      members: ResidentRow[];
-      seal: SealRow | null;
-      taxes: TaxRow[] | null;
-      koseki: KosekiRow | null;
-    }
-  >(
-    // The subqueries alias residents as r again, so RESIDENT_COLUMNS serves both; h and m stay the holder's.
-    `SELECT ${RESIDENT_COLUMNS}, h.address, m.code AS m_code, m.prefecture AS m_prefecture, m.name AS m_name,
-       m.mayor AS m_mayor,
+export function recordsSelect(residentId: string): { columns: string; joins: string } {
+  // The subqueries alias residents as r again, so RESIDENT_COLUMNS serves both; h and m stay the holder's.
+  return {
+    columns: `${RESIDENT_COLUMNS}, h.address, m.code AS m_code, m.prefecture AS m_prefecture,
+       m.name AS m_name, m.mayor AS m_mayor,
        (SELECT json_agg(x ORDER BY x.is_householder DESC, x.birth_date, x.id)
         FROM (SELECT ${RESIDENT_COLUMNS} FROM residents r
-              WHERE r.household_id = h.id AND (r.moved_out_on IS NULL OR r.id = $1)) x) AS members,
+              WHERE r.household_id = h.id AND (r.moved_out_on IS NULL OR r.id = ${residentId})) x) AS members,
        (SELECT row_to_json(s) FROM (
           SELECT registration_number, impression_text, impression_shape, registered_on::text AS registered_on
-          FROM seal_registrations WHERE resident_id = $1) s) AS seal,
+          FROM seal_registrations WHERE resident_id = ${residentId}) s) AS seal,
        (SELECT json_agg(t ORDER BY t.fiscal_year DESC) FROM (
           SELECT fiscal_year, income_yen, total_income_yen, deductions_yen, taxable_income_yen,
             municipal_tax_yen, prefectural_tax_yen
-          FROM tax_records WHERE resident_id = $1) t) AS taxes,
+          FROM tax_records WHERE resident_id = ${residentId}) t) AS taxes,
        (SELECT json_build_object('id', k.id, 'honseki', k.honseki, 'head', k.head, 'persons',
           (SELECT json_agg(kp ORDER BY kp.position) FROM (
              SELECT position, resident_id, name, birth_date::text AS birth_date, sex, father, mother,
                relationship, events, addresses
              FROM koseki_persons WHERE koseki_id = k.id) kp))
         FROM koseki k JOIN koseki_persons p ON p.koseki_id = k.id
-        WHERE p.resident_id = $1 AND k.municipality_code = m.code LIMIT 1) AS koseki
-     FROM residents r
-     JOIN households h ON h.id = r.household_id
-     JOIN municipalities m ON m.code = h.municipality_code
-     WHERE r.id = $1`,
-    [residentId],
-  );
-  const head = rows[0];
-  if (!head) return null;
+        WHERE p.resident_id = ${residentId} AND k.municipality_code = m.code LIMIT 1) AS koseki`,
+    joins: `LEFT JOIN residents r ON r.id = ${residentId}
+       LEFT JOIN households h ON h.id = r.household_id
+       LEFT JOIN municipalities m ON m.code = h.municipality_code`,
+  };
+}
+
+/** The records in a row of `recordsSelect`, or null when the resident is not (or no longer) registered. */
+export function recordsOf(row: RecordsRow | (Partial<RecordsRow> & { id: null })): ResidentRecords | null {
+  if (row.id === null || row.id === undefined) return null;
+  const head = row as RecordsRow;
   const municipality: Municipality = {
     code: head.m_code,
     prefecture: head.m_prefecture,
@@ -135,10 +138,20 @@ export async function loadResidentRecords(
     municipality,
     holder,
     household: { id: holder.householdId, address: head.address, members: head.members.map(residentOf) },
-    sealRegistration: head.seal && sealOf(residentId, head.seal),
-    taxRecords: (head.taxes ?? []).map((t) => taxOf(residentId, t)),
+    sealRegistration: head.seal && sealOf(holder.id, head.seal),
+    taxRecords: (head.taxes ?? []).map((t) => taxOf(holder.id, t)),
     koseki: head.koseki && kosekiOf(head.koseki, municipality.code),
   };
+}
+
+/** One resident's records (see recordsSelect). */
+export async function loadResidentRecords(
+  db: Queryable,
+  residentId: string,
+): Promise<ResidentRecords | null> {
+  const { columns, joins } = recordsSelect('$1::text');
+  const rows = await db.query<RecordsRow>(`SELECT ${columns} FROM (SELECT 1) one ${joins}`, [residentId]);
+  return rows[0] ? recordsOf(rows[0]) : null;
 }
 
 interface SealRow {

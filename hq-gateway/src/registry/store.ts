@@ -118,31 +118,3 @@ export interface CardHolder {
   residentId: string;
   municipality: { code: string; name: string };
 }
-
-/** The resident behind a validated certificate: issuer key id + serial identify it, the hash pins it. */
-export async function findCardHolder(
-  db: Queryable,
-  cert: { issuerKeyId: string; serialNumber: string; sha256: string },
-): Promise<CardHolder | null> {
-  const rows = await db.query<{
-    card_id: string;
-    resident_id: string;
-    code: string;
-    name: string;
-  }>(
-    `SELECT c.id AS card_id, r.id AS resident_id, m.code, m.name
-     FROM cards c
-     JOIN residents r ON r.id = c.resident_id
-     JOIN households h ON h.id = r.household_id
-     JOIN municipalities m ON m.code = h.municipality_code
-     WHERE c.user_auth_issuer_key_id = $1 AND c.user_auth_serial = $2 AND c.user_auth_cert_sha256 = $3`,
-    [cert.issuerKeyId, cert.serialNumber, cert.sha256],
-  );
-  const row = rows[0];
-  if (!row) return null;
-  return {
-    cardId: row.card_id,
-    residentId: row.resident_id,
-    municipality: { code: row.code, name: row.name },
-  };
-}

@@ -1,6 +1,5 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { appendAudit } from '../../db/audit';
 import { issueDocuments } from '../../issuance/issue';
 import { reportCopy } from '../../issuance/store';
 import { replaceSpoiledCopy } from '../../issuance/replace';
@@ -63,19 +62,17 @@ export function reportIssuanceCopy(deps: ResolvedDeps): RequestHandler {
     const { status } = parseBody(CopyReportRequest, req.body);
     const terminalId = terminalOf(res);
     const now = deps.now();
-    const result = await deps.db.transaction(async (tx) => {
-      const report = await reportCopy(tx, { terminalId, ...params, status, at: now });
-      if (report.ok && report.changed) {
-        await appendAudit(tx, {
-          event: status === 'printed' ? 'issuance.copy_printed' : 'issuance.copy_spoiled',
-          at: now,
-          terminalId,
-          issuanceId: params.issuanceId,
-          serial: params.serial,
-        });
-      }
-      return report;
-    });
+    const result = await reportCopy(
+      deps.db,
+      { terminalId, ...params, status, at: now },
+      {
+        event: status === 'printed' ? 'issuance.copy_printed' : 'issuance.copy_spoiled',
+        at: now,
+        terminalId,
+        issuanceId: params.issuanceId,
+        serial: params.serial,
+      },
+    );
     if (!result.ok) {
       const message =
         result.code === 'IDEMPOTENCY_CONFLICT'

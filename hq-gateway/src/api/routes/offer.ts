@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { findSession } from '../../db/sessions';
-import { loadOffer } from '../../issuance/offer-loader';
+import { loadSessionOffer } from '../../issuance/offer-loader';
 import type { ResolvedDeps } from '../deps';
 import { HttpError } from '../errors';
 import { requestLogger, terminalOf } from '../request-log';
@@ -18,11 +17,11 @@ export function getOffer(deps: ResolvedDeps): RequestHandler {
   return async (req, res) => {
     const { sessionId } = parseBody(OfferParams, req.params);
     const now = deps.now();
-    const session = await findSession(deps.db, sessionId, terminalOf(res));
-    if (!session) throw new HttpError('SESSION_NOT_FOUND', 'no such session');
-    if (session.expiresAt.getTime() <= now.getTime())
+    const found = await loadSessionOffer(deps.db, sessionId, terminalOf(res), now);
+    if (!found) throw new HttpError('SESSION_NOT_FOUND', 'no such session');
+    if (found.session.expiresAt.getTime() <= now.getTime())
       throw new HttpError('SESSION_EXPIRED', 'session expired');
-    const loaded = await loadOffer(deps.db, session.residentId, now);
+    const { loaded } = found;
     if (!loaded) throw new HttpError('SERVICE_REFUSED', 'resident no longer registered');
     const { offer, records } = loaded;
     requestLogger(res)?.info(

@@ -4,8 +4,7 @@ import { appendAudit } from '../../db/audit';
 import { consumeChallenge } from '../../db/challenges';
 import { insertSession } from '../../db/sessions';
 import { validateUserAuthentication } from '../../pki/validate';
-import { loadOffer } from '../../issuance/offer-loader';
-import { findCardHolder } from '../../registry/store';
+import { loadCardHolderOffer } from '../../issuance/offer-loader';
 import type { ResolvedDeps } from '../deps';
 import { HttpError, refusalMessage } from '../errors';
 import { requestLogger, terminalOf } from '../request-log';
@@ -44,8 +43,9 @@ export function openSession(deps: ResolvedDeps): RequestHandler {
     });
     if (!validation.ok) return refuse(deps, res, validation.code, validation.reason, now);
 
-    const holder = await findCardHolder(deps.db, validation.certificate);
-    if (!holder) return refuse(deps, res, 'CARD_NOT_REGISTERED', 'certificate not registered to a card', now);
+    const found = await loadCardHolderOffer(deps.db, validation.certificate, now);
+    if (!found) return refuse(deps, res, 'CARD_NOT_REGISTERED', 'certificate not registered to a card', now);
+    const { holder } = found;
 
     const session = {
       id: randomUUID(),
@@ -56,23 +56,20 @@ export function openSession(deps: ResolvedDeps): RequestHandler {
       createdAt: now,
       expiresAt: new Date(now.getTime() + deps.sessionTtlMs),
     };
-    await deps.db.transaction(async (tx) => {
-      await insertSession(tx, session);
-      await appendAudit(tx, {
-        event: 'session.opened',
-        at: now,
-        terminalId,
-        sessionId: session.id,
-        cardId: holder.cardId,
-        residentId: holder.residentId,
-      });
+    await insertSession(deps.db, session, {
+      event: 'session.opened',
+      at: now,
+      terminalId,
+      sessionId: session.id,
+      cardId: holder.cardId,
+      residentId: holder.residentId,
     });
     requestLogger(res)?.info(
       { event: 'session.opened', sessionId: session.id, cardId: holder.cardId },
       'session opened',
     );
     // services: what is available right now; offer: every certificate the municipality issues, with its fee.
-    const certificates = (await loadOffer(deps.db, holder.residentId, now))?.offer.certificates ?? [];
+    const { certificates } = found.loaded.offer;
     const answer: SessionResponse = {
       sessionId: session.id,
       expiresAt: session.expiresAt.toISOString(),
