@@ -8,6 +8,7 @@ import { asKioskError } from 'kiosk-agent/errors';
 import { authenticate } from 'kiosk-agent/flows/authenticate';
 import { HqClient } from 'kiosk-agent/hq/client';
 import type { TerminalIdentity } from 'kiosk-agent/hq/tls';
+import type { Pacing } from './pacing';
 import { Samples, Tally } from './stats';
 
 export interface LoadStats {
@@ -58,23 +59,34 @@ export class SimulatedKiosk {
   }
 
   /**
-   * Transactions back to back until `until`, recorded in `stats`. The same kiosk runs the warm-up and the
-   * measured run on its kept-alive connection, as a real kiosk would: a fresh client per run would make
-   * every kiosk open a new mutual-TLS connection at the same instant, which no fleet does.
+   * Transactions until `until`, recorded in `stats`: back to back (closed loop: what HQ can take at most), or
+   * paced (open loop, pacing.ts: latency at a given offered load), kiosk `index` of the fleet. The same kiosk
+   * runs the warm-up and the measured runs on its kept-alive connection, as a real kiosk would: a fresh
+   * client per run would make every kiosk open a new mutual-TLS connection at the same instant, which no
+   * fleet does.
    */
-  async run(until: number, stats: LoadStats): Promise<void> {
+  async run(until: number, stats: LoadStats, paced?: { pacing: Pacing; index: number }): Promise<void> {
     this.stats = stats;
     let n = 0;
-    await this.status('idle');
-    while (Date.now() < until) {
-      await this.transaction();
+    // Paced, the kiosk's first report waits for its first turn: all of them at once would be a burst no
+    // fleet sends, and it would land in the measured latency.
+    if (!paced) await this.status('idle');
+    let due = paced ? paced.pacing.firstAt(paced.index) : Date.now();
+    while (due < until) {
+      if (paced) {
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      // Paced, latency counts from when the transaction was due (see pacing.ts).
+      await this.transaction(paced ? performance.now() - Math.max(0, Date.now() - due) : undefined);
       n += 1;
       if (n % 5 === 0) await this.status(SCREENS[n % SCREENS.length]!);
+      due = paced ? due + paced.pacing.intervalMs : Date.now();
     }
   }
 
-  private async transaction(): Promise<void> {
-    const started = performance.now();
+  private async transaction(dueAt?: number): Promise<void> {
+    const started = dueAt ?? performance.now();
     const timed = async <T>(step: keyof LoadStats['steps'], fn: () => Promise<T>): Promise<T> => {
       const t0 = performance.now();
       const result = await fn();

@@ -1,10 +1,14 @@
 /**
- * `npm run load -- --kiosks 200 --seconds 60 [--gateways 1] [--keep]`
+ * `npm run load -- --kiosks 200 --seconds 60 [--rate 100[,150,…]] [--gateways 1] [--keep]`
  *
  * Seeds a temporary data folder, starts HQ gateway process(es) on it (PGlite by default; PostgreSQL when
  * DATABASE_URL is set — then several gateways share it), enrolls one terminal per simulated kiosk through
- * the real /v1/enroll route, and runs full transactions from every kiosk at once (see simulated-kiosk.ts).
- * Prints transactions per second, latency percentiles per step and the errors.
+ * the real /v1/enroll route, and runs full transactions from every kiosk (see simulated-kiosk.ts):
+ * - without --rate, back to back (closed loop): the most HQ can take; latency is then mostly queueing;
+ * - with --rate, the fleet offers that many transactions per second (open loop, pacing.ts), for --seconds
+ *   per rate when several are given: the latency HQ gives at that load.
+ * Prints transactions per second, latency percentiles per step, the errors, and the CPU time each process
+ * used per transaction (gateways, PostgreSQL when it runs on this machine, the load generator itself).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -22,13 +26,16 @@ import { loadTerminalIdentity, type TerminalIdentity } from 'kiosk-agent/hq/tls'
 import pino from 'pino';
 import { waitForUrl } from '../../../deploy/src/local/demo-enrollment';
 import { ensureDemoData, demoPaths } from '../../../deploy/src/local/seed';
-import { newStats, SimulatedKiosk } from '../simulated-kiosk';
+import { cpuPerTransaction, cpuSnapshot } from '../cpu-usage';
+import { pacing, parseRates } from '../pacing';
+import { newStats, SimulatedKiosk, type LoadStats } from '../simulated-kiosk';
 
 const { values } = parseArgs({
   options: {
     kiosks: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '60' },
     gateways: { type: 'string', default: '1' },
+    rate: { type: 'string' },
     cards: { type: 'string', default: 'demo-taro,demo-hanako' },
     keep: { type: 'boolean', default: false },
   },
@@ -39,6 +46,13 @@ const seconds = Number(values.seconds);
 const gatewayCount = Number(values.gateways);
 if (![kiosks, seconds, gatewayCount].every((n) => Number.isInteger(n) && n > 0)) {
   console.error('--kiosks, --seconds and --gateways take whole numbers > 0');
+  process.exit(2);
+}
+let rates: number[] | null = null;
+try {
+  rates = values.rate === undefined ? null : parseRates(values.rate);
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(2);
 }
 const databaseUrl = process.env.DATABASE_URL;
@@ -65,18 +79,22 @@ try {
       `${databaseUrl ? 'PostgreSQL' : 'PGlite'}, ${kiosks} kiosks enrolled, cards ${values.cards}`,
   );
 
-  // A short warm-up (JIT, connection pools, certificate caches), then the measured run, by the same kiosks.
+  // A short warm-up (JIT, connection pools, certificate caches), then the measured run(s), by the same kiosks.
   const fleet = identities.map((identity, i) => new SimulatedKiosk(identity, profiles[i % profiles.length]!));
-  await runFor(fleet, 3);
-  const stats = await runFor(fleet, seconds);
-  const done = stats.transactions.count;
-  console.log(`\nfull transactions: ${done} in ${seconds} s = ${(done / seconds).toFixed(1)} tx/s`);
-  console.log(`  transaction  ${stats.transactions.summary()}`);
-  for (const [step, samples] of Object.entries(stats.steps)) {
-    console.log(`  ${step.padEnd(11)}  ${samples.summary()}`);
+  await runFor(fleet, 3, null);
+  const verdicts: string[] = [];
+  for (const rate of rates ?? [null]) {
+    const cpuBefore = await cpuSnapshot(gatewayPids(), postgresIsLocal());
+    const stats = await runFor(fleet, seconds, rate);
+    const cpu = cpuPerTransaction(
+      cpuBefore,
+      await cpuSnapshot(gatewayPids(), postgresIsLocal()),
+      stats.transactions.count,
+    );
+    verdicts.push(report(stats, rate, cpu));
   }
-  console.log(`errors: ${stats.errors.total} (${stats.errors.toString()})`);
-  console.log(`goal: ≥ 700 tx/s, p99 ≤ 100 ms, 0 errors`);
+  if (verdicts.length > 1) console.log(`\nsteps:\n${verdicts.join('\n')}`);
+  console.log('goal: ≥ 700 tx/s at p99 ≤ 100 ms with 0 errors');
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(
@@ -86,11 +104,49 @@ try {
   else console.log(`kept ${root}`);
 }
 
-async function runFor(fleet: SimulatedKiosk[], s: number) {
+async function runFor(fleet: SimulatedKiosk[], s: number, rate: number | null): Promise<LoadStats> {
   const stats = newStats();
-  const until = Date.now() + s * 1000;
-  await Promise.all(fleet.map((kiosk) => kiosk.run(until, stats)));
+  const start = Date.now();
+  const until = start + s * 1000;
+  const paced = rate === null ? null : pacing(rate, fleet.length, start);
+  await Promise.all(
+    fleet.map((kiosk, index) => kiosk.run(until, stats, paced ? { pacing: paced, index } : undefined)),
+  );
   return stats;
+}
+
+/** Prints one run; returns its line for the summary of several steps. */
+function report(stats: LoadStats, rate: number | null, cpu: Record<string, number>): string {
+  const done = stats.transactions.count;
+  const perSecond = done / seconds;
+  const offered = rate === null ? 'back to back' : `offered ${rate} tx/s`;
+  console.log(`\nfull transactions (${offered}): ${done} in ${seconds} s = ${perSecond.toFixed(1)} tx/s`);
+  console.log(`  transaction  ${stats.transactions.summary()}`);
+  for (const [step, samples] of Object.entries(stats.steps)) {
+    console.log(`  ${step.padEnd(11)}  ${samples.summary()}`);
+  }
+  console.log(`errors: ${stats.errors.total} (${stats.errors.toString()})`);
+  const cpuLine = Object.entries(cpu)
+    .map(([group, ms]) => `${group} ${ms.toFixed(2)} ms`)
+    .join(', ');
+  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+  console.log(
+    `CPU per transaction: ${cpuLine}; total ${total.toFixed(2)} ms ` +
+      `(${os.availableParallelism()} cores: at most ${((os.availableParallelism() * 1000) / total).toFixed(0)} tx/s)`,
+  );
+  const p99 = stats.transactions.percentile(99);
+  return `  ${offered.padEnd(20)} ${perSecond.toFixed(1).padStart(7)} tx/s  p99 ${p99.toFixed(1)} ms  errors ${stats.errors.total}`;
+}
+
+function gatewayPids(): number[] {
+  return children.map((c) => c.pid).filter((pid): pid is number => pid !== undefined);
+}
+
+/** PostgreSQL's processes count when the database is on this machine. */
+function postgresIsLocal(): boolean {
+  if (!databaseUrl) return false;
+  const host = new URL(databaseUrl).hostname;
+  return host === '' || host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
 }
 
 async function enrollmentCodes(n: number): Promise<string[]> {
