@@ -110,10 +110,19 @@ describe('issuing a 住民票の写し', () => {
 
   it('gives concurrent duplicates one issuance and one answer', async () => {
     const sessionId = await newSession();
-    const body = request(sessionId);
+    const body = request(sessionId, { copies: 2 });
     const answers = await Promise.all([issue(body), issue(body), issue(body)]);
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
     expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    // The issuance, its copies and its audit row are one statement: the losers wrote none of them.
+    const [written] = await fx.db.query<{ copies: number; audited: number }>(
+      `SELECT (SELECT count(*)::int FROM issuance_copies c JOIN issuances i ON i.id = c.issuance_id
+               WHERE i.idempotency_key = $1) AS copies,
+              (SELECT count(*)::int FROM audit_log a JOIN issuances i ON i.id = a.issuance_id
+               WHERE i.idempotency_key = $1 AND a.event = 'issuance.created') AS audited`,
+      [body.idempotencyKey],
+    );
+    expect(written).toEqual({ copies: 2, audited: 1 });
   });
 
   it('refuses the same key with a different request: 409 IDEMPOTENCY_CONFLICT', async () => {
