@@ -34,6 +34,11 @@ SELECT t.*, CASE
     ELSE 'online' END AS state
 FROM t`;
 
+/** A summary's open alerts (`s`: a row of SUMMARIES). */
+const OPEN_ALERTS = `(SELECT json_agg(json_build_object('id', a.id::text, 'kind', a.kind,
+    'acknowledged', a.acknowledged_at IS NOT NULL) ORDER BY a.opened_at)
+  FROM alerts a WHERE a.terminal_id = s.id AND a.closed_at IS NULL) AS open_alerts`;
+
 interface SummaryRow {
   id: string;
   name: string;
@@ -84,9 +89,7 @@ export async function listTerminals(
   const pattern = filter.q ? `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const rows = await db.query<SummaryRow>(
     `SELECT s.*, count(*) OVER ()::int AS total,
-       (SELECT json_agg(json_build_object('id', a.id::text, 'kind', a.kind,
-                'acknowledged', a.acknowledged_at IS NOT NULL) ORDER BY a.opened_at)
-        FROM alerts a WHERE a.terminal_id = s.id AND a.closed_at IS NULL) AS open_alerts
+       ${OPEN_ALERTS}
      FROM (${SUMMARIES}) s
      WHERE ($2::text IS NULL OR s.state = $2) AND ($3::text IS NULL OR s.id ILIKE $3 OR s.name ILIKE $3)
        AND ($4::text IS NULL OR s.id = $4)
@@ -101,8 +104,15 @@ export async function terminalSummary(
   now: Date,
   terminalId: string,
 ): Promise<TerminalSummary | null> {
-  const { terminals } = await listTerminals(db, now, { id: terminalId, limit: 1, offset: 0 });
-  return terminals[0] ?? null;
+  // Its own statement (not listTerminals with an id filter): it runs on every status change, and a prepared
+  // plan keyed on the id reads one terminal, where the list's optional filters would read the fleet.
+  const rows = await db.query<SummaryRow>(
+    `SELECT s.*,
+       ${OPEN_ALERTS}
+     FROM (${SUMMARIES}) s WHERE s.id = $2`,
+    [now.toISOString(), terminalId],
+  );
+  return rows[0] ? toSummary(rows[0]) : null;
 }
 
 export async function countByState(db: Queryable, now: Date): Promise<StateCounts> {
