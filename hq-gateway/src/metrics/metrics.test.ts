@@ -12,6 +12,8 @@ import {
   startGatewayFixture,
   type GatewayFixture,
 } from '../testing/gateway-fixture';
+import { appendAudit } from '../audit/append';
+import { sealAuditChain } from '../audit/seal';
 import { createMetrics } from './metrics';
 
 let fx: GatewayFixture;
@@ -30,6 +32,7 @@ async function scrape(): Promise<string> {
 function sample(text: string, name: string, labels: Record<string, string>): number {
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   for (const line of text.split('\n')) {
+    if (wanted.length === 0 && line.startsWith(`${name} `)) return Number(line.slice(name.length + 1));
     if (!line.startsWith(`${name}{`)) continue;
     const inner = line.slice(name.length + 1, line.indexOf('}'));
     const parts = inner.split(',');
@@ -70,6 +73,25 @@ describe('GET /metrics', () => {
     ).toBe(
       sample(before, 'hq_http_request_duration_seconds_count', { route: '(unmatched)', status: '404' }) + 1,
     );
+  });
+
+  it('shows the audit rows no sealer has chained yet, and how old the oldest is', async () => {
+    await sealAuditChain(fx.db);
+    const before = await scrape();
+    expect(sample(before, 'hq_audit_pending_rows', {})).toBe(0);
+    expect(sample(before, 'hq_audit_oldest_pending_seconds', {})).toBe(0);
+
+    // The test gateway runs no sealer: appended rows stay pending until sealed by hand.
+    await appendAudit(fx.db, { event: 'session.refused', at: new Date(fx.clock.now.getTime() - 90_000) });
+    await appendAudit(fx.db, { event: 'session.refused', at: fx.clock.now });
+    const pending = await scrape();
+    expect(sample(pending, 'hq_audit_pending_rows', {})).toBe(2);
+    expect(sample(pending, 'hq_audit_oldest_pending_seconds', {})).toBe(90);
+
+    await sealAuditChain(fx.db);
+    const sealed = await scrape();
+    expect(sample(sealed, 'hq_audit_pending_rows', {})).toBe(0);
+    expect(sample(sealed, 'hq_audit_oldest_pending_seconds', {})).toBe(0);
   });
 
   it('counts issuances by certificate type and copies by status', async () => {

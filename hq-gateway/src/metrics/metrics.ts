@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { HttpError, sendError } from '../api/errors';
+import { auditBacklog } from '../audit/backlog';
 import type { Queryable } from '../db/database';
 import { countByState } from '../fleet/terminals';
 
@@ -72,6 +73,23 @@ export function createMetrics(
       const counts = await countByState(deps.db, deps.now());
       this.reset();
       for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+    },
+  });
+
+  new Gauge({
+    name: 'hq_audit_pending_rows',
+    help: 'Audit rows appended but not yet chained by a sealer',
+    registers: [registry],
+    async collect() {
+      this.set((await auditBacklog(deps.db, deps.now())).rows);
+    },
+  });
+  new Gauge({
+    name: 'hq_audit_oldest_pending_seconds',
+    help: 'Age of the oldest audit row not yet chained; more than a few seconds means no gateway is sealing',
+    registers: [registry],
+    async collect() {
+      this.set((await auditBacklog(deps.db, deps.now())).oldestSeconds);
     },
   });
 
