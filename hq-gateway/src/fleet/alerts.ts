@@ -89,6 +89,15 @@ export async function evaluateAlerts(db: Database, now: Date, terminalId?: strin
  * the same row. Changes come back as evaluateRule gives them: per rule, closed then opened.
  */
 async function evaluateTerminal(db: Queryable, now: Date, terminalId: string): Promise<AlertChange[]> {
+  const rows = await db.query<AlertRow & { action: 'closed' | 'opened' }>(TERMINAL_RULES, [
+    now.toISOString(),
+    terminalId,
+  ]);
+  return rows.map((row) => ({ action: row.action, alert: toAlert(row) }));
+}
+
+/** $1 now, $2 terminal: see evaluateTerminal. Built once; the kinds are this module's own constants. */
+const TERMINAL_RULES = (() => {
   const ctes = ALERT_KINDS.flatMap((kind, i) => [
     `closed${i} AS (
        UPDATE alerts SET closed_at = $1
@@ -105,14 +114,10 @@ async function evaluateTerminal(db: Queryable, now: Date, terminalId: string): P
     `SELECT ${2 * i} AS position, 'closed' AS action, * FROM closed${i}`,
     `SELECT ${2 * i + 1}, 'opened', * FROM opened${i}`,
   ]);
-  const rows = await db.query<AlertRow & { action: 'closed' | 'opened' }>(
-    `WITH ${ctes.join(',\n')}
+  return `WITH ${ctes.join(',\n')}
      ${selects.join('\nUNION ALL ')}
-     ORDER BY position`,
-    [now.toISOString(), terminalId],
-  );
-  return rows.map((row) => ({ action: row.action, alert: toAlert(row) }));
-}
+     ORDER BY position`;
+})();
 
 /** One rule over the whole fleet (the sweep). */
 async function evaluateRule(db: Queryable, kind: AlertKind, now: Date): Promise<AlertChange[]> {

@@ -13,34 +13,33 @@ export interface LoadedOffer {
 }
 
 /**
- * What a request starts from (a resident, this terminal's session, or a card's user-authentication
- * certificate) together with the resident's records and their municipality's configuration — one statement
- * for all of it, because each request of a transaction needs them and round trips are what HQ's throughput
- * is made of. `loaded` is null when the resident is no longer registered.
+ * What a request starts from (this terminal's session, or a card's user-authentication certificate)
+ * together with the resident's records and their municipality's configuration — one statement for all of
+ * it, because each request of a transaction needs them and round trips are what HQ's throughput is made
+ * of. `loaded` is null when the resident is no longer registered.
  */
+// The full statement per source, built once (the sources are this module's constants).
+const statements = new Map<string, string>();
+
 async function loadWith<S extends object>(
   db: Queryable,
   source: { sql: string; params: unknown[] },
   now: Date,
 ): Promise<{ source: S; loaded: LoadedOffer | null } | null> {
-  const records = recordsSelect('src.src_resident_id');
-  const rows = await db.query<S & RecordsRow & ConfigRow>(
-    `SELECT src.*, ${records.columns}, ${configColumns(`$${source.params.length + 1}::timestamptz`)}
-     FROM (${source.sql}) src ${records.joins}`,
-    [...source.params, now.toISOString()],
-  );
+  let sql = statements.get(source.sql);
+  if (sql === undefined) {
+    const records = recordsSelect('src.src_resident_id');
+    sql = `SELECT src.*, ${records.columns}, ${configColumns(`$${source.params.length + 1}::timestamptz`)}
+     FROM (${source.sql}) src ${records.joins}`;
+    statements.set(source.sql, sql);
+  }
+  const rows = await db.query<S & RecordsRow & ConfigRow>(sql, [...source.params, now.toISOString()]);
   const row = rows[0];
   if (!row) return null;
   const resident = recordsOf(row);
   if (!resident) return { source: row, loaded: null };
   const config = configOf(resident.municipality, row);
   return { source: row, loaded: { records: resident, config, offer: computeOffer(resident, config, now) } };
-}
-
-/** The resident's records, their municipality's configuration and the offer they make at `now`. */
-export async function loadOffer(db: Queryable, residentId: string, now: Date): Promise<LoadedOffer | null> {
-  const found = await loadWith(db, { sql: 'SELECT $1::text AS src_resident_id', params: [residentId] }, now);
-  return found?.loaded ?? null;
 }
 
 /** This terminal's session (another terminal's does not exist for it) and its holder's offer at `now`. */
