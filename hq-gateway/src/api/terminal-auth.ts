@@ -3,11 +3,11 @@ import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/database';
-import { findTerminal } from '../db/terminals';
 import { terminalIdFromSubjectAltName } from '../pki/terminal-ca';
 import { certificateSha256 } from '../pki/tls-x509';
 import { HttpError, sendError } from './errors';
 import { requestLogger, setTerminal } from './request-log';
+import { batchedTerminalLookup, type TerminalState } from './terminal-lookup';
 
 /** Why a kiosk request was refused: logged for operators, never told to the client. */
 export type TerminalAuthFailure =
@@ -28,11 +28,13 @@ export type TerminalAuthResult =
  * (checked by TLS: the server's `ca` is the terminal CA), be within validity now, name one terminal in its
  * SAN URI, and be that terminal's current certificate while the terminal is not revoked. The database is read
  * on every request — not once per connection — so a revocation or re-enrolment takes effect on the next
- * request even on a kept-alive connection or a resumed TLS session. Every failure gets the same answer.
+ * request even on a kept-alive connection or a resumed TLS session (requests arriving together share one
+ * query: terminal-lookup.ts). Every failure gets the same answer.
  */
 export function terminalAuth(deps: { db: Database; now: () => Date }): RequestHandler {
+  const lookup = batchedTerminalLookup(deps.db);
   return async (req, res, next) => {
-    const result = await authenticateTerminal(req.socket, deps);
+    const result = await authenticateTerminal(req.socket, { lookup, now: deps.now });
     if (result.ok) {
       setTerminal(res, result.terminalId);
       return next();
@@ -89,7 +91,7 @@ function readPeer(socket: TLSSocket): PeerCertificate {
 
 export async function authenticateTerminal(
   socket: Socket,
-  deps: { db: Database; now: () => Date },
+  deps: { lookup: (terminalId: string) => Promise<TerminalState>; now: () => Date },
 ): Promise<TerminalAuthResult> {
   if (!(socket instanceof TLSSocket)) return { ok: false, reason: 'not-tls' };
   const peer = peerOf(socket);
@@ -98,7 +100,7 @@ export async function authenticateTerminal(
   if (now < peer.validFrom || now > peer.validTo) return { ok: false, reason: 'outside-validity' };
   const { terminalId } = peer;
   if (!terminalId) return { ok: false, reason: 'no-terminal-id' };
-  const terminal = await findTerminal(deps.db, terminalId);
+  const terminal = await deps.lookup(terminalId);
   if (!terminal) return { ok: false, reason: 'unknown-terminal' };
   if (terminal.revoked) return { ok: false, reason: 'revoked-terminal' };
   if (terminal.certSha256 !== peer.sha256) return { ok: false, reason: 'not-current-certificate' };

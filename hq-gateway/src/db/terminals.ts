@@ -16,17 +16,19 @@ export async function upsertTerminal(db: Queryable, terminal: { id: string; name
   );
 }
 
-/** The terminal, revoked or not (authentication tells the two apart in its log). */
-export async function findTerminal(
+/**
+ * The terminals among `ids` that exist, by id, with their current certificate and whether they are revoked
+ * (authentication tells the two apart in its log).
+ */
+export async function findTerminals(
   db: Queryable,
-  id: string,
-): Promise<(TerminalRecord & { revoked: boolean }) | null> {
+  ids: readonly string[],
+): Promise<Map<string, { certSha256: string | null; revoked: boolean }>> {
   const rows = await db.query<{ id: string; cert_sha256: string | null; revoked: boolean }>(
-    'SELECT id, cert_sha256, revoked_at IS NOT NULL AS revoked FROM terminals WHERE id = $1',
-    [id],
+    'SELECT id, cert_sha256, revoked_at IS NOT NULL AS revoked FROM terminals WHERE id = ANY($1::text[])',
+    [[...ids]],
   );
-  const row = rows[0];
-  return row ? { id: row.id, certSha256: row.cert_sha256, revoked: row.revoked } : null;
+  return new Map(rows.map((row) => [row.id, { certSha256: row.cert_sha256, revoked: row.revoked }]));
 }
 
 /** The terminal if it exists and has not been revoked. */
