@@ -3,7 +3,7 @@ import type { IssuanceRequest, IssuanceResponse, RefusalReason } from '../api/sc
 import type { Database } from '../db/database';
 import { buildContent } from './content';
 import { signDocument, type DocumentSigningKey } from './document-signing';
-import { loadSessionOffer } from './offer-loader';
+import { loadIssuanceStart } from './offer-loader';
 import { optionsProblem } from './options';
 import { buildPayloads } from './payloads';
 import { newDocumentSerial } from './serial';
@@ -50,13 +50,14 @@ export async function issueDocuments(
   request: IssuanceRequest,
 ): Promise<IssueOutcome> {
   const requestSha256 = hashRequest(request);
-  const earlier = await findIssuanceByKey(deps.db, terminalId, request.idempotencyKey);
-  if (earlier) return replay(earlier, requestSha256);
-
   const now = deps.now();
-  const found = await loadSessionOffer(deps.db, request.sessionId, terminalId, now);
-  if (!found) return { ok: false, code: 'SESSION_NOT_FOUND', message: 'no such session' };
-  const { session, loaded } = found;
+  const { earlier, session, loaded } = await loadIssuanceStart(
+    deps.db,
+    { sessionId: request.sessionId, terminalId, idempotencyKey: request.idempotencyKey },
+    now,
+  );
+  if (earlier) return replay(earlier, requestSha256);
+  if (!session) return { ok: false, code: 'SESSION_NOT_FOUND', message: 'no such session' };
   if (session.expiresAt.getTime() <= now.getTime()) {
     return { ok: false, code: 'SESSION_EXPIRED', message: 'session expired' };
   }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database';
 import type { SessionRecord } from '../db/sessions';
+import type { StoredIssuance } from './store';
 import { configColumns, configOf, type ConfigRow } from '../registry/config-store';
 import { recordsOf, recordsSelect, type RecordsRow } from '../registry/records';
 import type { CardHolder } from '../registry/store';
@@ -42,6 +43,30 @@ async function loadWith<S extends object>(
   return { source: row, loaded: { records: resident, config, offer: computeOffer(resident, config, now) } };
 }
 
+/** A session's columns as the sources below select them. */
+interface SessionColumns {
+  src_resident_id: string;
+  src_card_id: string;
+  src_card_cert_sha256: string;
+  src_created_at: Date;
+  src_expires_at: Date;
+}
+
+const SESSION_COLUMNS = `s.resident_id AS src_resident_id, s.card_id AS src_card_id,
+  s.card_cert_sha256 AS src_card_cert_sha256, s.created_at AS src_created_at, s.expires_at AS src_expires_at`;
+
+function sessionOf(id: string, terminalId: string, s: SessionColumns): SessionRecord {
+  return {
+    id,
+    terminalId,
+    cardId: s.src_card_id,
+    residentId: s.src_resident_id,
+    cardCertSha256: s.src_card_cert_sha256,
+    createdAt: new Date(s.src_created_at),
+    expiresAt: new Date(s.src_expires_at),
+  };
+}
+
 /** This terminal's session (another terminal's does not exist for it) and its holder's offer at `now`. */
 export async function loadSessionOffer(
   db: Queryable,
@@ -49,35 +74,60 @@ export async function loadSessionOffer(
   terminalId: string,
   now: Date,
 ): Promise<{ session: SessionRecord; loaded: LoadedOffer | null } | null> {
-  const found = await loadWith<{
-    src_resident_id: string;
-    src_card_id: string;
-    src_card_cert_sha256: string;
-    src_created_at: Date;
-    src_expires_at: Date;
-  }>(
+  const found = await loadWith<SessionColumns>(
     db,
     {
-      sql: `SELECT resident_id AS src_resident_id, card_id AS src_card_id,
-              card_cert_sha256 AS src_card_cert_sha256, created_at AS src_created_at,
-              expires_at AS src_expires_at
-            FROM sessions WHERE id = $1 AND terminal_id = $2`,
+      sql: `SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.id = $1 AND s.terminal_id = $2`,
       params: [sessionId, terminalId],
     },
     now,
   );
   if (!found) return null;
-  const s = found.source;
-  return {
-    session: {
-      id: sessionId,
-      terminalId,
-      cardId: s.src_card_id,
-      residentId: s.src_resident_id,
-      cardCertSha256: s.src_card_cert_sha256,
-      createdAt: new Date(s.src_created_at),
-      expiresAt: new Date(s.src_expires_at),
+  return { session: sessionOf(sessionId, terminalId, found.source), loaded: found.loaded };
+}
+
+/** The session's columns are NULL when there is no such session (LEFT JOIN). */
+type IssuanceStartColumns = SessionColumns & {
+  src_session: boolean;
+  src_earlier_id: string | null;
+  src_earlier_request_sha256: string | null;
+  src_earlier_response: string | null;
+};
+
+/**
+ * What an issuance request starts from, in one statement: the answer already given to this terminal for
+ * this idempotency key (`earlier`, replayed even after the session expired), else the session and its
+ * holder's offer at `now`.
+ */
+export async function loadIssuanceStart(
+  db: Queryable,
+  q: { sessionId: string; terminalId: string; idempotencyKey: string },
+  now: Date,
+): Promise<{ earlier: StoredIssuance | null; session: SessionRecord | null; loaded: LoadedOffer | null }> {
+  const found = await loadWith<IssuanceStartColumns>(
+    db,
+    {
+      sql: `SELECT ${SESSION_COLUMNS}, s.id IS NOT NULL AS src_session, e.id AS src_earlier_id,
+              e.request_sha256 AS src_earlier_request_sha256, e.response AS src_earlier_response
+            FROM (SELECT 1) one
+            LEFT JOIN sessions s ON s.id = $1 AND s.terminal_id = $2
+            LEFT JOIN issuances e ON e.terminal_id = $2 AND e.idempotency_key = $3`,
+      params: [q.sessionId, q.terminalId, q.idempotencyKey],
     },
+    now,
+  );
+  if (!found) throw new Error('the issuance source always has one row');
+  const row = found.source;
+  return {
+    earlier:
+      row.src_earlier_id === null
+        ? null
+        : {
+            id: row.src_earlier_id,
+            requestSha256: row.src_earlier_request_sha256 ?? '',
+            response: row.src_earlier_response ?? '',
+          },
+    session: row.src_session ? sessionOf(q.sessionId, q.terminalId, row) : null,
     loaded: found.loaded,
   };
 }
