@@ -75,7 +75,6 @@ function toSummary(row: SummaryRow): TerminalSummary {
 export interface TerminalFilter {
   state?: TerminalState;
   q?: string;
-  id?: string;
   limit: number;
   offset: number;
 }
@@ -92,9 +91,8 @@ export async function listTerminals(
        ${OPEN_ALERTS}
      FROM (${SUMMARIES}) s
      WHERE ($2::text IS NULL OR s.state = $2) AND ($3::text IS NULL OR s.id ILIKE $3 OR s.name ILIKE $3)
-       AND ($4::text IS NULL OR s.id = $4)
-     ORDER BY s.id LIMIT $5 OFFSET $6`,
-    [now.toISOString(), filter.state ?? null, pattern, filter.id ?? null, filter.limit, filter.offset],
+     ORDER BY s.id LIMIT $4 OFFSET $5`,
+    [now.toISOString(), filter.state ?? null, pattern, filter.limit, filter.offset],
   );
   return { terminals: rows.map(toSummary), total: rows[0]?.total ?? 0 };
 }
