@@ -3,11 +3,12 @@ import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/database';
+import type { TerminalStanding } from '../db/terminals';
 import { terminalIdFromSubjectAltName } from '../pki/terminal-ca';
 import { certificateSha256 } from '../pki/tls-x509';
 import { HttpError, sendError } from './errors';
 import { requestLogger, setTerminal } from './request-log';
-import { batchedTerminalLookup, type TerminalState } from './terminal-lookup';
+import { batchedTerminalLookup } from './terminal-lookup';
 
 /** Why a kiosk request was refused: logged for operators, never told to the client. */
 export type TerminalAuthFailure =
@@ -91,7 +92,7 @@ function readPeer(socket: TLSSocket): PeerCertificate {
 
 export async function authenticateTerminal(
   socket: Socket,
-  deps: { lookup: (terminalId: string) => Promise<TerminalState>; now: () => Date },
+  deps: { lookup: (terminalId: string) => Promise<TerminalStanding | null>; now: () => Date },
 ): Promise<TerminalAuthResult> {
   if (!(socket instanceof TLSSocket)) return { ok: false, reason: 'not-tls' };
   const peer = peerOf(socket);

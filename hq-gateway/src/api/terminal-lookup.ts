@@ -1,7 +1,10 @@
 import type { Queryable } from '../db/database';
-import { findTerminals } from '../db/terminals';
+import { findTerminals, type TerminalStanding } from '../db/terminals';
 
-export type TerminalState = { certSha256: string | null; revoked: boolean } | null;
+interface Waiter {
+  resolve(standing: TerminalStanding | null): void;
+  reject(error: unknown): void;
+}
 
 /**
  * Looks terminals up for authentication, one query for all the lookups asked for in the same turn of the
@@ -9,32 +12,30 @@ export type TerminalState = { certSha256: string | null; revoked: boolean } | nu
  * replaces as many round trips. Nothing is cached: each lookup is answered by a query issued after it was
  * asked, so a revocation committed before a request arrived refuses that request.
  */
-export function batchedTerminalLookup(db: Queryable): (terminalId: string) => Promise<TerminalState> {
-  let pending: Map<string, ((state: TerminalState) => void)[]> | null = null;
-  let failures: ((error: unknown) => void)[] = [];
+export function batchedTerminalLookup(
+  db: Queryable,
+): (terminalId: string) => Promise<TerminalStanding | null> {
+  let batch: { id: string; waiter: Waiter }[] | null = null;
 
-  const flush = async (): Promise<void> => {
-    const batch = pending!;
-    const rejects = failures;
-    pending = null;
-    failures = [];
+  const flush = async (asked: { id: string; waiter: Waiter }[]): Promise<void> => {
     try {
-      const found = await findTerminals(db, [...batch.keys()]);
-      for (const [id, resolvers] of batch) for (const resolve of resolvers) resolve(found.get(id) ?? null);
+      const found = await findTerminals(db, [...new Set(asked.map((a) => a.id))]);
+      for (const { id, waiter } of asked) waiter.resolve(found.get(id) ?? null);
     } catch (error) {
-      for (const reject of rejects) reject(error);
+      for (const { waiter } of asked) waiter.reject(error);
     }
   };
 
   return (terminalId) =>
-    new Promise<TerminalState>((resolve, reject) => {
-      if (!pending) {
-        pending = new Map();
-        setImmediate(() => void flush());
+    new Promise((resolve, reject) => {
+      if (!batch) {
+        const asked: { id: string; waiter: Waiter }[] = [];
+        batch = asked;
+        setImmediate(() => {
+          batch = null;
+          void flush(asked);
+        });
       }
-      const waiting = pending.get(terminalId);
-      if (waiting) waiting.push(resolve);
-      else pending.set(terminalId, [resolve]);
-      failures.push(reject);
+      batch.push({ id: terminalId, waiter: { resolve, reject } });
     });
 }

@@ -16,6 +16,12 @@ export async function upsertTerminal(db: Queryable, terminal: { id: string; name
   );
 }
 
+/** What authentication checks of a terminal: its current certificate, and whether it is revoked. */
+export interface TerminalStanding {
+  certSha256: string | null;
+  revoked: boolean;
+}
+
 /**
  * The terminals among `ids` that exist, by id, with their current certificate and whether they are revoked
  * (authentication tells the two apart in its log).
@@ -23,7 +29,7 @@ export async function upsertTerminal(db: Queryable, terminal: { id: string; name
 export async function findTerminals(
   db: Queryable,
   ids: readonly string[],
-): Promise<Map<string, { certSha256: string | null; revoked: boolean }>> {
+): Promise<Map<string, TerminalStanding>> {
   const rows = await db.query<{ id: string; cert_sha256: string | null; revoked: boolean }>(
     'SELECT id, cert_sha256, revoked_at IS NOT NULL AS revoked FROM terminals WHERE id = ANY($1::text[])',
     [[...ids]],
