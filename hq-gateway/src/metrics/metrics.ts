@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { HttpError, sendError } from '../api/errors';
-import { auditBacklog } from '../audit/backlog';
+import { auditBacklog, type AuditBacklog } from '../audit/backlog';
 import type { Queryable } from '../db/database';
 import { countByState } from '../fleet/terminals';
 
@@ -76,12 +76,21 @@ export function createMetrics(
     },
   });
 
+  // Both audit gauges come from one read per scrape: the registry collects its metrics concurrently, so the
+  // second collect finds the first one's query in flight and shares it.
+  let backlogInFlight: Promise<AuditBacklog> | null = null;
+  const backlog = (): Promise<AuditBacklog> => {
+    backlogInFlight ??= auditBacklog(deps.db, deps.now()).finally(() => {
+      backlogInFlight = null;
+    });
+    return backlogInFlight;
+  };
   new Gauge({
     name: 'hq_audit_pending_rows',
     help: 'Audit rows appended but not yet chained by a sealer',
     registers: [registry],
     async collect() {
-      this.set((await auditBacklog(deps.db, deps.now())).rows);
+      this.set((await backlog()).rows);
     },
   });
   new Gauge({
@@ -89,7 +98,7 @@ export function createMetrics(
     help: 'Age of the oldest audit row not yet chained; more than a few seconds means no gateway is sealing',
     registers: [registry],
     async collect() {
-      this.set((await auditBacklog(deps.db, deps.now())).oldestSeconds);
+      this.set((await backlog()).oldestSeconds);
     },
   });
 
