@@ -6,7 +6,7 @@
  * lower the offered load and hide its own latency (coordinated omission).
  */
 export interface Pacing {
-  /** When kiosk `index`'s first transaction is due (ms, the clock of `now`). */
+  /** When kiosk `index`'s first transaction is due (ms, on the clock `startAt` was read from). */
   firstAt(index: number): number;
   intervalMs: number;
 }

@@ -59,7 +59,7 @@ export class SimulatedKiosk {
   }
 
   /**
-   * Transactions until `until`, recorded in `stats`: back to back (closed loop: what HQ can take at most), or
+   * Transactions until `until` (performance.now()), recorded in `stats`: back to back (closed loop: what HQ can take at most), or
    * paced (open loop, pacing.ts: latency at a given offered load), kiosk `index` of the fleet. The same kiosk
    * runs the warm-up and the measured runs on its kept-alive connection, as a real kiosk would: a fresh
    * client per run would make every kiosk open a new mutual-TLS connection at the same instant, which no
@@ -68,20 +68,20 @@ export class SimulatedKiosk {
   async run(until: number, stats: LoadStats, paced?: { pacing: Pacing; index: number }): Promise<void> {
     this.stats = stats;
     let n = 0;
-    // Paced, the kiosk's first report waits for its first turn: all of them at once would be a burst no
-    // fleet sends, and it would land in the measured latency.
+    // Paced, no opening report: all kiosks sending one at the same instant would be a burst no fleet sends,
+    // and it would land in the measured latency. Times are performance.now(), like `until`.
     if (!paced) await this.status('idle');
-    let due = paced ? paced.pacing.firstAt(paced.index) : Date.now();
+    let due = paced ? paced.pacing.firstAt(paced.index) : performance.now();
     while (due < until) {
       if (paced) {
-        const wait = due - Date.now();
+        const wait = due - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       }
       // Paced, latency counts from when the transaction was due (see pacing.ts).
-      await this.transaction(paced ? performance.now() - Math.max(0, Date.now() - due) : undefined);
+      await this.transaction(paced ? due : undefined);
       n += 1;
       if (n % 5 === 0) await this.status(SCREENS[n % SCREENS.length]!);
-      due = paced ? due + paced.pacing.intervalMs : Date.now();
+      due = paced ? due + paced.pacing.intervalMs : performance.now();
     }
   }
 

@@ -1,11 +1,11 @@
 import type { Queryable } from '../db/database';
 import type { SessionRecord } from '../db/sessions';
-import type { StoredIssuance } from './store';
 import { configColumns, configOf, type ConfigRow } from '../registry/config-store';
 import { recordsOf, recordsSelect, type RecordsRow } from '../registry/records';
 import type { CardHolder } from '../registry/store';
 import type { MunicipalityConfig, ResidentRecords } from '../registry/types';
 import { computeOffer, type ComputedOffer } from './offer';
+import type { StoredIssuance } from './store';
 
 export interface LoadedOffer {
   records: ResidentRecords;
@@ -13,15 +13,15 @@ export interface LoadedOffer {
   offer: ComputedOffer;
 }
 
+// The full statement per source, built once (the sources are this module's constants).
+const statements = new Map<string, string>();
+
 /**
  * What a request starts from (this terminal's session, or a card's user-authentication certificate)
  * together with the resident's records and their municipality's configuration — one statement for all of
  * it, because each request of a transaction needs them and round trips are what HQ's throughput is made
  * of. `loaded` is null when the resident is no longer registered.
  */
-// The full statement per source, built once (the sources are this module's constants).
-const statements = new Map<string, string>();
-
 async function loadWith<S extends object>(
   db: Queryable,
   source: { sql: string; params: unknown[] },

@@ -62,7 +62,7 @@ export function configOf(municipality: Municipality, row: ConfigRow): Municipali
   };
 }
 
-/** One municipality's configuration in force at `now` (see configColumns). */
+/** One municipality's configuration in force at `now` (see configColumns); requests use offer-loader.ts. */
 export async function loadMunicipalityConfig(
   db: Queryable,
   code: string,

@@ -144,7 +144,7 @@ export function recordsOf(row: RecordsRow | (Partial<RecordsRow> & { id: null })
   };
 }
 
-/** One resident's records (see recordsSelect). */
+/** One resident's records (see recordsSelect). Requests read them through issuance/offer-loader.ts. */
 export async function loadResidentRecords(
   db: Queryable,
   residentId: string,
