@@ -13,7 +13,9 @@ import { Samples, Tally } from './stats';
 
 export interface LoadStats {
   transactions: Samples;
-  steps: Record<'auth' | 'offer' | 'issue' | 'report' | 'status', Samples>;
+  /** `late`: paced only, how long after it was due a transaction started (the load generator's own delay,
+   *  part of the transaction's latency); `card`: opening the card and reading its certificate. */
+  steps: Record<'late' | 'card' | 'auth' | 'offer' | 'issue' | 'report' | 'status', Samples>;
   errors: Tally;
 }
 
@@ -21,6 +23,8 @@ export function newStats(): LoadStats {
   return {
     transactions: new Samples(),
     steps: {
+      late: new Samples(),
+      card: new Samples(),
       auth: new Samples(),
       offer: new Samples(),
       issue: new Samples(),
@@ -87,6 +91,7 @@ export class SimulatedKiosk {
 
   private async transaction(dueAt?: number): Promise<void> {
     const started = dueAt ?? performance.now();
+    if (dueAt !== undefined) this.stats.steps.late.add(performance.now() - dueAt);
     const timed = async <T>(step: keyof LoadStats['steps'], fn: () => Promise<T>): Promise<T> => {
       const t0 = performance.now();
       const result = await fn();
@@ -95,9 +100,10 @@ export class SimulatedKiosk {
     };
     let card: JpkiCard | undefined;
     try {
-      card = await JpkiCard.open(this.reader);
-      const opened = card;
-      const certificate = await opened.readUserAuthCertificate();
+      const { opened, certificate } = await timed('card', async () => {
+        card = await JpkiCard.open(this.reader);
+        return { opened: card, certificate: await card.readUserAuthCertificate() };
+      });
       const auth = await timed('auth', () =>
         authenticate(opened, certificate, this.profile.userAuth.pin, this.hq),
       );

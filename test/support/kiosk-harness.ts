@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { fetch as undiciFetch } from 'undici';
+import { request as undiciRequest } from 'undici';
 import { startGateway } from 'hq-gateway/server';
 import { EmulatorReader } from 'kiosk-agent/card/emulator-reader';
 import { VirtualJpkiCard } from 'kiosk-agent/card/emulator/virtual-card';
@@ -36,10 +36,10 @@ export async function startKioskHarness() {
   const credentials = { terminalId: identity.terminalId, tls: identity.tls };
   // Every request body the kiosk sends HQ, as sent (tests check that no PIN ever leaves the kiosk).
   const hqRequestBodies: string[] = [];
-  const recordingFetch: typeof undiciFetch = (input, init) => {
-    if (typeof init?.body === 'string') hqRequestBodies.push(init.body);
-    return undiciFetch(input, init);
-  };
+  const recordingRequest = ((url, options) => {
+    if (typeof options?.body === 'string') hqRequestBodies.push(options.body);
+    return undiciRequest(url, options);
+  }) as typeof undiciRequest;
   const emulator = new EmulatorReader('harness reader');
   const reader = new FaultyReader(emulator);
   const journal = await openJournal(path.join(root, 'journal'));
@@ -48,7 +48,7 @@ export async function startKioskHarness() {
     reader,
     printer: new SimulatedPrinter(path.join(root, 'output')),
     payment: new SimulatedPaymentDevice(),
-    hq: new HqClient({ baseUrl: gateway.url, credentials, retries: 0, fetch: recordingFetch }),
+    hq: new HqClient({ baseUrl: gateway.url, credentials, retries: 0, request: recordingRequest }),
     documentPublicKey: await readFile(path.join(dataDir, 'kiosk', 'hq-document-signing.pub'), 'utf8'),
     render: (doc) => renderDocument(doc),
     logger,

@@ -137,6 +137,7 @@ function report(
   );
   console.log(`  transaction  ${stats.transactions.summary()}`);
   for (const [step, samples] of Object.entries(stats.steps)) {
+    if (samples.count === 0) continue; // `late` in a closed-loop run
     console.log(`  ${step.padEnd(11)}  ${samples.summary()}`);
   }
   console.log(`errors: ${stats.errors.total} (${stats.errors.toString()})`);
