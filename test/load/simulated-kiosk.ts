@@ -79,7 +79,8 @@ export class SimulatedKiosk {
     while (due < until) {
       if (paced) {
         const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        // Rounded up: timers run on whole milliseconds, and a start before it is due would flatter the latency.
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
       }
       // Paced, latency counts from when the transaction was due (see pacing.ts).
       await this.transaction(paced ? due : undefined);
