@@ -112,7 +112,8 @@ describe('HqClient', () => {
     const { client, calls } = await hqAnswering(() => undefined); // never answers
     await expect(client.offer('s-1')).rejects.toMatchObject({ code: 'HQ_UNAVAILABLE' });
     expect(calls).toHaveLength(3);
-  });
+    // undici checks its timeouts on a coarse (about 1 s) tick, so each 300 ms attempt takes up to a second.
+  }, 15_000);
 
   it('says HQ_UNAVAILABLE when the answer is cut off mid-body', async () => {
     const { client } = await hqAnswering((req, res) => {
