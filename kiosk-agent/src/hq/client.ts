@@ -35,7 +35,7 @@ export interface TerminalCredentials {
 export interface HqClientOptions {
   baseUrl: string;
   credentials: TerminalCredentials;
-  /** Per request: HQ's answer must start within this time, and its body may not stall for longer. */
+  /** Per request, from connecting to the last byte of HQ's answer. */
   timeoutMs?: number;
   /** Extra attempts for idempotent requests when HQ cannot be reached. */
   retries?: number;
@@ -194,14 +194,15 @@ export class HqClient {
 
   /** One exchange, its body read whole: a connection lost mid-answer is HQ unreachable, not a bad answer. */
   private async send(url: URL, method: 'GET' | 'POST', payload: string | undefined) {
-    // undici's `request`, not `fetch`: no WHATWG streams or abort signals per call, which were most of the
-    // client's CPU and garbage (load generator profile); undici's own timeouts bound the wait.
+    // undici's `request`, not `fetch`: no WHATWG streams per call, which were most of the client's CPU and
+    // garbage (load generator profile). One deadline covers connecting, the answer and its body: a user is
+    // waiting at the kiosk.
+    const signal = AbortSignal.timeout(this.timeoutMs);
     const response = await (this.options.request ?? request)(url, {
       method,
       headers: payload === undefined ? {} : { 'content-type': 'application/json' },
       body: payload,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
+      signal,
       dispatcher: this.dispatcher,
     });
     return { status: response.statusCode, text: await response.body.text() };
