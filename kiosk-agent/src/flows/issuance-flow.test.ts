@@ -88,6 +88,14 @@ async function payFor(s: Setup, copies: number) {
   await until(s.kiosk, 'payment');
 }
 
+/** After a paid one-copy order (¥300): nothing printed, the whole fee refunded and none kept, `code` shown. */
+async function expectNothingPrintedAllRefunded(s: Setup, code: string) {
+  await until(s.kiosk, 'takeCertificate');
+  expect(s.kiosk.state).toMatchObject({ printedCopies: 0, refundedYen: 300, notice: { code } });
+  expect(s.payment.snapshot().keptYen).toBe(0);
+  expect(s.rendered).toEqual([]);
+}
+
 describe('IssuanceFlow: offer, options, payment, card out, printing', () => {
   it('prints the default 住民票 after the card is taken back, keeping exactly the fee and giving change', async () => {
     const s = await setup();
@@ -145,14 +153,7 @@ describe('IssuanceFlow: offer, options, payment, card out, printing', () => {
     await payFor(s, 1);
     s.hq.failIssue = true;
     s.payment.insert(500);
-    await until(s.kiosk, 'takeCertificate');
-    expect(s.kiosk.state).toMatchObject({
-      printedCopies: 0,
-      refundedYen: 300,
-      notice: { code: 'HQ_UNAVAILABLE' },
-    });
-    expect(s.payment.snapshot().keptYen).toBe(0);
-    expect(s.rendered).toEqual([]);
+    await expectNothingPrintedAllRefunded(s, 'HQ_UNAVAILABLE');
   });
 
   it('a fee at HQ other than the one paid prints nothing and refunds everything', async () => {
@@ -160,14 +161,7 @@ describe('IssuanceFlow: offer, options, payment, card out, printing', () => {
     await payFor(s, 1);
     s.hq.certificates[0] = { ...s.hq.certificates[0]!, feeYen: 400 }; // the fee changed after the offer
     s.payment.insert(500);
-    await until(s.kiosk, 'takeCertificate');
-    expect(s.kiosk.state).toMatchObject({
-      printedCopies: 0,
-      refundedYen: 300,
-      notice: { code: 'HQ_REJECTED' },
-    });
-    expect(s.payment.snapshot().keptYen).toBe(0);
-    expect(s.rendered).toEqual([]);
+    await expectNothingPrintedAllRefunded(s, 'HQ_REJECTED');
   });
 
   it('a jam that staff cannot clear refunds the copies not printed', async () => {
