@@ -1,7 +1,9 @@
 import type { Queryable } from '../db/database';
 import { findTerminals, type TerminalStanding } from '../db/terminals';
 
-interface Waiter {
+/** One lookup asked for, waiting for its batch's query. */
+interface Asked {
+  id: string;
   resolve(standing: TerminalStanding | null): void;
   reject(error: unknown): void;
 }
@@ -15,27 +17,27 @@ interface Waiter {
 export function batchedTerminalLookup(
   db: Queryable,
 ): (terminalId: string) => Promise<TerminalStanding | null> {
-  let batch: { id: string; waiter: Waiter }[] | null = null;
+  let batch: Asked[] | null = null;
 
-  const flush = async (asked: { id: string; waiter: Waiter }[]): Promise<void> => {
+  const flush = async (asked: Asked[]): Promise<void> => {
     try {
       const found = await findTerminals(db, [...new Set(asked.map((a) => a.id))]);
-      for (const { id, waiter } of asked) waiter.resolve(found.get(id) ?? null);
+      for (const a of asked) a.resolve(found.get(a.id) ?? null);
     } catch (error) {
-      for (const { waiter } of asked) waiter.reject(error);
+      for (const a of asked) a.reject(error);
     }
   };
 
   return (terminalId) =>
     new Promise((resolve, reject) => {
       if (!batch) {
-        const asked: { id: string; waiter: Waiter }[] = [];
+        const asked: Asked[] = [];
         batch = asked;
         setImmediate(() => {
           batch = null;
           void flush(asked);
         });
       }
-      batch.push({ id: terminalId, waiter: { resolve, reject } });
+      batch.push({ id: terminalId, resolve, reject });
     });
 }
