@@ -63,11 +63,11 @@ export class SimulatedKiosk {
   }
 
   /**
-   * Transactions until `until` (performance.now()), recorded in `stats`: back to back (closed loop: what HQ can take at most), or
-   * paced (open loop, pacing.ts: latency at a given offered load), kiosk `index` of the fleet. The same kiosk
-   * runs the warm-up and the measured runs on its kept-alive connection, as a real kiosk would: a fresh
-   * client per run would make every kiosk open a new mutual-TLS connection at the same instant, which no
-   * fleet does.
+   * Transactions until `until` (performance.now()), recorded in `stats`: back to back (closed loop: what HQ
+   * can take at most), or paced (open loop, pacing.ts: latency at a given offered load) as kiosk `index` of
+   * the fleet. The same kiosk runs the warm-up and the measured runs on its kept-alive connection, as a real
+   * kiosk would: a fresh client per run would make every kiosk open a new mutual-TLS connection at the same
+   * instant, which no fleet does.
    */
   async run(until: number, stats: LoadStats, paced?: { pacing: Pacing; index: number }): Promise<void> {
     this.stats = stats;
