@@ -24,7 +24,8 @@ export type CertificateType = z.infer<typeof CertificateType>;
  * Resident-level: underAge (under 15), movedOut (転出済み), supportMeasure (DV等支援措置: the kiosk may not
  * say more than "please ask at the city office"), sameDayAsMoveIn (転入・転居の当日).
  * Certificate-level: notRegistered (no seal registration / no tax record / no 本籍 here), outsideHours,
- * closedDay (29 Dec–3 Jan and holidays the municipality sets), maintenance (a maintenance window).
+ * closedDay (29 Dec–3 Jan and holidays the municipality sets; weekends and national holidays for weekday-only
+ * services), maintenance (a maintenance window).
  */
 export const RefusalReason = z.enum([
   'underAge',

@@ -68,6 +68,13 @@ describe('offer: hours and closed days (山田太郎, who may get everything)', 
     ['住民票 on a Saturday', '2026-11-28', '10:00', 'juminhyo', null],
     ['戸籍 on 28 Dec (Monday)', '2026-12-28', '10:00', 'koseki', null],
     ['戸籍 on 4 Jan (Monday)', '2027-01-04', '10:00', 'koseki', null],
+    ['戸籍 on 勤労感謝の日 (Monday 23 Nov)', '2026-11-23', '10:00', 'koseki', 'closedDay'],
+    ['附票 on 成人の日 (Monday 11 Jan)', '2027-01-11', '10:00', 'kosekiFuhyo', 'closedDay'],
+    ['戸籍 on a 振替休日 (Wednesday 6 May)', '2026-05-06', '10:00', 'koseki', 'closedDay'],
+    ['戸籍 on a 国民の休日 (Tuesday 22 Sep)', '2026-09-22', '10:00', 'koseki', 'closedDay'],
+    ['戸籍 the day after a holiday (Tuesday 24 Nov)', '2026-11-24', '10:00', 'koseki', null],
+    ['住民票 on a holiday keeps its hours', '2026-11-23', '10:00', 'juminhyo', null],
+    ['住民票 on a holiday still closes at 23:00', '2026-11-23', '23:00', 'juminhyo', 'outsideHours'],
   ])('%s', (_label, date, time, type, expected) => {
     expect(refusalOf(offerFor('res-yamada-taro', at(date, time)), type)).toBe(expected);
   });

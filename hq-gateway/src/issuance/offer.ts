@@ -1,6 +1,7 @@
 import type { CertificateType, HouseholdMember, OfferedCertificate, RefusalReason } from '../api/schemas';
 import type { MunicipalityConfig, Resident, ResidentRecords, ServiceConfig } from '../registry/types';
 import { fullName } from '../registry/types';
+import { isNationalHoliday } from './holidays';
 import { ageOn, fiscalYearOf, jst, minutesOf, type JstTime } from './jst';
 
 /**
@@ -126,7 +127,10 @@ function hasRecord(
   }
 }
 
-/** maintenance, then closed days (yearly closures, weekends for weekday-only services), then hours. */
+/**
+ * maintenance, then closed days (yearly closures; weekends and national holidays for weekday-only services),
+ * then hours.
+ */
 function timeRefusal(
   service: ServiceConfig,
   config: MunicipalityConfig,
@@ -140,7 +144,9 @@ function timeRefusal(
   }
   if (config.closures.some((c) => applies(c.type) && withinYearly(at.monthDay, c.from, c.to)))
     return 'closedDay';
-  if (service.weekdaysOnly && (at.weekday === 0 || at.weekday === 6)) return 'closedDay';
+  if (service.weekdaysOnly && (at.weekday === 0 || at.weekday === 6 || isNationalHoliday(at.date))) {
+    return 'closedDay';
+  }
   if (at.minutes < minutesOf(service.opens) || at.minutes >= minutesOf(service.closes)) return 'outsideHours';
   return null;
 }

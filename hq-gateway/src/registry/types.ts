@@ -128,6 +128,7 @@ export interface ServiceConfig {
   feeYen: number;
   opens: string;
   closes: string;
+  /** Monday to Friday, not on national holidays (issuance/holidays.ts), like the city office's counter. */
   weekdaysOnly: boolean;
 }
 

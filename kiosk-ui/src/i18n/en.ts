@@ -59,7 +59,7 @@ export const en: Messages = {
     title: 'Choose a certificate',
     lead: (municipality) => `Certificates from ${municipality}. Press the one you need.`,
     hours: (opens, closes, weekdaysOnly) =>
-      `Open ${opens}–${closes}${weekdaysOnly ? ' (weekdays only)' : ''}`,
+      `Open ${opens}–${closes}${weekdaysOnly ? ' (weekdays, not public holidays)' : ''}`,
     none: 'No certificates are available right now.',
   },
   refusals: {

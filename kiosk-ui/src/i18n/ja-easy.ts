@@ -63,7 +63,7 @@ export const jaEasy: Messages = {
     title: 'しょうめいしょを えらんで ください',
     lead: (municipality) => `${municipality}の しょうめいしょです。ほしいものを おして ください。`,
     hours: (opens, closes, weekdaysOnly) =>
-      `${opens}から ${closes}まで${weekdaysOnly ? '（どようび・にちようびは おやすみ）' : ''}`,
+      `${opens}から ${closes}まで${weekdaysOnly ? '（どようび・にちようび・しゅくじつは おやすみ）' : ''}`,
     none: 'いまは とれる しょうめいしょが ありません。',
   },
   refusals: {

@@ -58,7 +58,7 @@ export const ja: Messages = {
   chooseCertificate: {
     title: '証明書を選んでください',
     lead: (municipality) => `${municipality}の証明書です。とりたい証明書を押してください。`,
-    hours: (opens, closes, weekdaysOnly) => `受付 ${opens}〜${closes}${weekdaysOnly ? '（平日のみ）' : ''}`,
+    hours: (opens, closes, weekdaysOnly) => `受付 ${opens}〜${closes}${weekdaysOnly ? '（平日のみ・祝日を除く）' : ''}`,
     none: 'いまは、とれる証明書がありません。',
   },
   refusals: {

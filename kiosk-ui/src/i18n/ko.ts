@@ -56,7 +56,7 @@ export const ko: Messages = {
   chooseCertificate: {
     title: '증명서를 선택해 주십시오',
     lead: (municipality) => `${municipality}의 증명서입니다. 필요한 증명서를 눌러 주십시오.`,
-    hours: (opens, closes, weekdaysOnly) => `접수 ${opens}–${closes}${weekdaysOnly ? ' (평일만)' : ''}`,
+    hours: (opens, closes, weekdaysOnly) => `접수 ${opens}–${closes}${weekdaysOnly ? ' (평일만, 공휴일 제외)' : ''}`,
     none: '지금은 발급할 수 있는 증명서가 없습니다.',
   },
   refusals: {

@@ -57,7 +57,7 @@ export const pt: Messages = {
     title: 'Escolha a certidão',
     lead: (municipality) => `Certidões de ${municipality}. Toque na que precisa.`,
     hours: (opens, closes, weekdaysOnly) =>
-      `Horário ${opens}–${closes}${weekdaysOnly ? ' (só dias úteis)' : ''}`,
+      `Horário ${opens}–${closes}${weekdaysOnly ? ' (só dias úteis, exceto feriados)' : ''}`,
     none: 'Nenhuma certidão disponível agora.',
   },
   refusals: {

@@ -57,7 +57,7 @@ export const vi: Messages = {
     title: 'Hãy chọn giấy chứng nhận',
     lead: (municipality) => `Giấy chứng nhận của ${municipality}. Hãy bấm loại bạn cần.`,
     hours: (opens, closes, weekdaysOnly) =>
-      `Giờ làm việc ${opens}–${closes}${weekdaysOnly ? ' (chỉ ngày thường)' : ''}`,
+      `Giờ làm việc ${opens}–${closes}${weekdaysOnly ? ' (chỉ ngày thường, trừ ngày lễ)' : ''}`,
     none: 'Hiện không có giấy chứng nhận nào có thể lấy.',
   },
   refusals: {

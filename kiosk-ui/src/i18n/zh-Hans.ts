@@ -60,7 +60,7 @@ export const zhHans: Messages = {
     title: '请选择证明书',
     lead: (municipality) => `${municipality}的证明书。请按需要的证明书。`,
     hours: (opens, closes, weekdaysOnly) =>
-      `受理时间 ${opens}–${closes}${weekdaysOnly ? '（仅工作日）' : ''}`,
+      `受理时间 ${opens}–${closes}${weekdaysOnly ? '（仅工作日，节假日除外）' : ''}`,
     none: '现在没有可以领取的证明书。',
   },
   refusals: {
