@@ -11,4 +11,5 @@ export {
 } from './replay';
 export { planRecovery, type RecoveryAction, type RecoveryOptions } from './recovery';
 export { printCopy, recoverJob, type PreparedCopy, type RecoveryPorts } from './execute';
+export type { OwedRefund } from './owed-refunds';
 export { JournalRecord, type JournalRecordInput, type JobOutcome, type RecordType } from './records';

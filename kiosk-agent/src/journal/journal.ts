@@ -7,8 +7,9 @@ import {
   removeStaleTemp,
   rewriteAtomically,
 } from './file';
+import { applyRefundRecord, keepRefundRecord, type OwedRefund, type OwedRefunds } from './owed-refunds';
 import { JournalRecord, type JournalRecordInput } from './records';
-import { applyRecord, replay, type JobState, type Jobs } from './replay';
+import { applyRecord, type JobState, type Jobs } from './replay';
 
 export const JOURNAL_FILE = 'print-jobs.journal';
 
@@ -24,6 +25,7 @@ export interface JournalOptions {
  */
 export class Journal {
   private jobs: Jobs;
+  private refunds: OwedRefunds;
   private records: JournalRecord[];
   private queue: Promise<unknown> = Promise.resolve();
   private broken: Error | null = null;
@@ -32,13 +34,14 @@ export class Journal {
     readonly path: string,
     private file: AppendFile,
     records: JournalRecord[],
-    jobs: Jobs,
+    { jobs, refunds }: JournalState,
     /** Bytes of a torn last record cut off when the journal was opened (0 after a clean shutdown). */
     readonly tornBytes: number,
     private readonly now: () => Date,
   ) {
     this.records = records;
     this.jobs = jobs;
+    this.refunds = refunds;
   }
 
   static async open(dir: string, options: JournalOptions = {}): Promise<Journal> {
@@ -50,9 +53,9 @@ export class Journal {
       if (!parsed.success) throw new JournalCorruptError(`${path}: record ${i + 1} is not a journal record`);
       return parsed.data;
     });
-    const jobs = replay(records); // before opening the file: a journal that breaks the rules is not appended to
+    const state = replayAll(records); // before opening the file: a journal that breaks the rules is not appended to
     const file = await AppendFile.open(path, contents.validBytes);
-    return new Journal(path, file, records, jobs, contents.tornBytes, options.now ?? (() => new Date()));
+    return new Journal(path, file, records, state, contents.tornBytes, options.now ?? (() => new Date()));
   }
 
   /** Validates the record (schema and job rules), writes it and fsyncs; resolves with the record as written. */
@@ -61,6 +64,8 @@ export class Journal {
       const record = JournalRecord.parse({ ...input, at: input.at ?? this.now().toISOString() });
       const next = structuredClone(this.jobs);
       applyRecord(next, record);
+      const nextRefunds = structuredClone(this.refunds);
+      applyRefundRecord(nextRefunds, next, record, { appending: true });
       try {
         await this.file.append(encodeLine(record));
       } catch (error) {
@@ -69,6 +74,7 @@ export class Journal {
         throw this.broken;
       }
       this.jobs = next;
+      this.refunds = nextRefunds;
       this.records.push(record);
       return record;
     });
@@ -84,13 +90,34 @@ export class Journal {
     return job && structuredClone(job);
   }
 
+  /** Refunds owed and not yet settled, oldest first (copies). */
+  owedRefunds(): OwedRefund[] {
+    return [...this.refunds.values()].filter((r) => !r.settled).map((r) => structuredClone(r));
+  }
+
+  /** An owed refund, settled or not (a settled one is gone after the next compaction). */
+  owedRefund(refundId: string): OwedRefund | undefined {
+    const refund = this.refunds.get(refundId);
+    return refund && structuredClone(refund);
+  }
+
+  /** The refund owed for a job, if any (at most one per job). */
+  owedRefundOfJob(jobId: string): OwedRefund | undefined {
+    const refund = [...this.refunds.values()].find((r) => r.jobId === jobId);
+    return refund && structuredClone(refund);
+  }
+
   /**
-   * Rewrites the journal without the records of closed jobs (temp file, fsync, rename, fsync of the folder).
-   * Call at startup, before recovering open jobs.
+   * Rewrites the journal without the records of closed jobs and of settled refunds (temp file, fsync,
+   * rename, fsync of the folder); refunds still owed stay. Call at startup, before recovering open jobs.
    */
   compact(): Promise<{ droppedRecords: number; keptRecords: number }> {
     return this.serialise(async () => {
-      const kept = this.records.filter((r) => !this.jobs.get(r.jobId)?.closed);
+      const kept = this.records.filter((r) =>
+        r.type === 'refund.owed' || r.type === 'refund.settled'
+          ? keepRefundRecord(this.refunds, r)
+          : !this.jobs.get(r.jobId)?.closed,
+      );
       await this.file.close();
       let failure: unknown = null;
       try {
@@ -109,7 +136,7 @@ export class Journal {
       if (failure) throw failure;
       const droppedRecords = this.records.length - kept.length;
       this.records = kept;
-      this.jobs = replay(kept);
+      ({ jobs: this.jobs, refunds: this.refunds } = replayAll(kept));
       return { droppedRecords, keptRecords: kept.length };
     });
   }
@@ -126,6 +153,21 @@ export class Journal {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+interface JournalState {
+  jobs: Jobs;
+  refunds: OwedRefunds;
+}
+
+/** Replays jobs and owed refunds from the start of a journal (throws on a record against the rules). */
+function replayAll(records: Iterable<JournalRecord>): JournalState {
+  const state: JournalState = { jobs: new Map(), refunds: new Map() };
+  for (const record of records) {
+    applyRecord(state.jobs, record); // ignores refund records, so `jobs` is the state before them too
+    applyRefundRecord(state.refunds, state.jobs, record, { appending: false });
+  }
+  return state;
 }
 
 /** Opens (creating if needed) the journal in `dir`, dropping a torn last record. */

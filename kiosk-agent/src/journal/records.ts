@@ -10,6 +10,9 @@ const serial = z.string().regex(/^[A-Z0-9-]{6,32}$/);
 const copyIndex = z.number().int().min(0).max(9);
 const yen = z.number().int().min(0).max(1_000_000);
 const at = z.iso.datetime();
+const refundId = z.uuid();
+/** Which staff code was used, as the kiosk names it (staff/staff-code.ts): never the code itself. */
+const staffCodeId = z.string().regex(/^[0-9a-f]{16}$/);
 
 export const MAX_COPIES = 10;
 
@@ -67,6 +70,26 @@ export type JobOutcome = z.infer<typeof JobOutcome>;
 
 export const JobClosed = z.strictObject({ type: z.literal('job.closed'), at, jobId, outcome: JobOutcome });
 
+/**
+ * Money owed to a customer: a paid job was refunded when nobody could take coins (after a restart), so store
+ * staff pay it from the register. Outlives its job in the journal until settled (owed-refunds.ts).
+ */
+export const RefundOwed = z.strictObject({
+  type: z.literal('refund.owed'),
+  at,
+  refundId,
+  jobId,
+  amountYen: yen.min(1),
+});
+
+/** Store staff paid an owed refund from the register. */
+export const RefundSettled = z.strictObject({
+  type: z.literal('refund.settled'),
+  at,
+  refundId,
+  staffCodeId,
+});
+
 export const JournalRecord = z.discriminatedUnion('type', [
   JobOpened,
   JobPaid,
@@ -76,6 +99,8 @@ export const JournalRecord = z.discriminatedUnion('type', [
   CopyReported,
   JobRefunded,
   JobClosed,
+  RefundOwed,
+  RefundSettled,
 ]);
 export type JournalRecord = z.infer<typeof JournalRecord>;
 export type RecordType = JournalRecord['type'];

@@ -7,6 +7,8 @@ export const ISSUANCE = '7d2e9f40-1c3b-4a6d-8e5f-90a1b2c3d4e5';
 const AT = '2026-11-22T10:30:00.000Z';
 
 export const S = (n: number): string => `139998-261123-SERIAL${n}`;
+export const REFUND = 'c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f';
+export const STAFF_CODE_ID = '0123456789abcdef';
 
 export const rec = {
   opened: (copies = 2, feeYen = 300 * copies, jobId = JOB): JournalRecord => ({
@@ -46,6 +48,19 @@ export const rec = {
     at: AT,
     jobId,
     outcome,
+  }),
+  owed: (amountYen: number, jobId = JOB, refundId = REFUND): JournalRecord => ({
+    type: 'refund.owed',
+    at: AT,
+    refundId,
+    jobId,
+    amountYen,
+  }),
+  settled: (refundId = REFUND, staffCodeId = STAFF_CODE_ID): JournalRecord => ({
+    type: 'refund.settled',
+    at: AT,
+    refundId,
+    staffCodeId,
   }),
 };
 
