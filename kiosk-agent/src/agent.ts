@@ -77,7 +77,7 @@ export async function startAgent(
   // No real coin/bill acceptor driver exists yet: every kiosk runs the simulated one (dev panel drives it).
   const payment = new SimulatedPaymentDevice();
   const hq = new HqClient({ baseUrl: options.hqUrl, credentials });
-  const journal = await openJournalAndRecover(paths.journal, hq, logger);
+  const { journal, owedRefunds } = await openJournalAndRecover(paths.journal, hq, logger);
   // The cached codes first (staff can log in while HQ is unreachable), then HQ's now and every 5 minutes.
   const staffCode = await StaffCodeCheck.load(paths.staffCode).catch((error: unknown) => {
     logger.warn({ event: 'staff.code.missing', err: (error as Error).message }, 'no cached staff codes yet');
@@ -88,6 +88,7 @@ export async function startAgent(
   const flow = new Kiosk({
     journal,
     staffCode,
+    owedRefunds,
     reader,
     printer,
     hq,

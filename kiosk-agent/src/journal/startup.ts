@@ -1,14 +1,22 @@
 import type { Logger } from 'pino';
 import type { HqClient } from '../hq/client';
+import { OwedRefunds } from '../payment/owed-refunds';
 import { openJournal, recoverJob, type Journal } from './index';
 
 /**
  * Opens the job journal at agent start and settles what a crash left open. The customer of such a job is
  * gone, so nothing is reprinted (their certificate would wait in the tray for the next person): copies in
  * the printer are reported spoiled (HQ voids them), printed ones printed, and missing paid copies refunded.
+ * Nor are coins dispensed (they too would go to the next person): the refund is owed, and store staff pay
+ * it from the register when the customer comes to the counter (staff mode).
  */
-export async function openJournalAndRecover(dir: string, hq: HqClient, logger: Logger): Promise<Journal> {
+export async function openJournalAndRecover(
+  dir: string,
+  hq: Pick<HqClient, 'reportCopy'>,
+  logger: Logger,
+): Promise<{ journal: Journal; owedRefunds: OwedRefunds }> {
   const journal = await openJournal(dir);
+  const owedRefunds = new OwedRefunds(journal, logger);
   injectCrashForTests(journal);
   await journal.compact();
   for (const job of journal.openJobs()) {
@@ -21,10 +29,8 @@ export async function openJournalAndRecover(dir: string, hq: HqClient, logger: L
             await hq.reportCopy(issuanceId, serial, { status });
           },
           prepareCopy: () => Promise.reject(new Error('no reprint after a restart')),
-          refund: async (_job, amountYen) => {
-            // No payment device yet; the refund is recorded so that the job can close.
-            logger.warn({ event: 'job.refund', jobId: job.jobId, amountYen }, 'refund after restart');
-          },
+          // Idempotent per job: a crash before `job.refunded` owes the customer once, not twice.
+          refund: async (recovered, amountYen) => void (await owedRefunds.owe(recovered.jobId, amountYen)),
         },
         { canReprint: false },
       );
@@ -34,7 +40,7 @@ export async function openJournalAndRecover(dir: string, hq: HqClient, logger: L
       logger.error({ event: 'job.recovery.failed', jobId: job.jobId, err: (error as Error).message });
     }
   }
-  return journal;
+  return { journal, owedRefunds };
 }
 
 /**

@@ -37,6 +37,10 @@ export const ErrorCode = z.enum([
   /** The card left during the write: put it back so the kiosk can tell which PIN it holds now. */
   'PIN_RESET_CHECK_CARD',
   'STAFF_CODE_WRONG',
+  /** Staff tried to settle an owed refund the kiosk does not know (nothing changed). */
+  'REFUND_NOT_FOUND',
+  /** That owed refund was already paid from the register (nothing changed). */
+  'REFUND_ALREADY_SETTLED',
   'OUT_OF_SERVICE',
   'INTERNAL',
 ]);
@@ -85,6 +89,8 @@ export const errorActions: Record<ErrorCode, ErrorAction> = {
   PIN_RESET_INTERRUPTED_CHANGED: 'user',
   PIN_RESET_CHECK_CARD: 'user',
   STAFF_CODE_WRONG: 'staff',
+  REFUND_NOT_FOUND: 'staff',
+  REFUND_ALREADY_SETTLED: 'staff',
   OUT_OF_SERVICE: 'staff',
   INTERNAL: 'technician',
 };

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, scryptSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /** One code as a salted scrypt hash (Node's default cost), both base64: what HQ sends and the seed writes. */
@@ -15,13 +15,27 @@ export const StaffCodeFile = z.union([
   StaffCodeRecord.transform((record) => ({ codes: [record], syncedAt: undefined })),
 ]);
 
+/**
+ * The kiosk's name for a staff code: a hash of its record's salt (random per code). It says which code was
+ * used (e.g. to settle an owed refund) without keeping the code or its scrypt hash; HQ, which holds the same
+ * salt, can compute it too.
+ */
+export function staffCodeId(record: Pick<StaffCodeRecord, 'salt'>): string {
+  return createHash('sha256').update('kiosk-staff-code-id:').update(record.salt).digest('hex').slice(0, 16);
+}
+
 interface Hash {
+  id: string;
   salt: Buffer;
   hash: Buffer;
 }
 
 function decode(records: readonly StaffCodeRecord[]): Hash[] {
-  return records.map((r) => ({ salt: Buffer.from(r.salt, 'base64'), hash: Buffer.from(r.scrypt, 'base64') }));
+  return records.map((r) => ({
+    id: staffCodeId(r),
+    salt: Buffer.from(r.salt, 'base64'),
+    hash: Buffer.from(r.scrypt, 'base64'),
+  }));
 }
 
 /**
@@ -53,13 +67,18 @@ export class StaffCodeCheck {
   }
 
   matches(code: string): boolean {
-    let ok = false;
+    return this.matchingId(code) !== null;
+  }
+
+  /** The id (staffCodeId) of the code that matches, or null. */
+  matchingId(code: string): string | null {
+    let matched: string | null = null;
     // Every record is checked, so the time taken says nothing about which one matched.
-    for (const { salt, hash } of this.hashes) {
+    for (const { id, salt, hash } of this.hashes) {
       if (hash.length < 16) continue;
       const given = scryptSync(code, salt, hash.length);
-      if (timingSafeEqual(given, hash)) ok = true;
+      if (timingSafeEqual(given, hash)) matched ??= id;
     }
-    return ok;
+    return matched;
   }
 }
