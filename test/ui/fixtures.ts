@@ -119,8 +119,26 @@ export const fixtures: { [K in ScreenName]: Of<K> } = {
     ...common,
     printer: { state: 'jam', jamWhere: 'fuser', paperLow: true },
     jobPaused: true,
+    owedRefunds: { count: 2, totalYen: 750 },
     outOfService: false,
     lastAction: null,
+  },
+  staffOwedRefunds: {
+    screen: 'staffOwedRefunds',
+    ...common,
+    refunds: [
+      {
+        refundId: '3f1c2b4a-5d6e-4f70-8a91-b2c3d4e5f601',
+        amountYen: 300,
+        owedAt: '2026-11-22T01:30:00.000Z',
+      },
+      {
+        refundId: '3f1c2b4a-5d6e-4f70-8a91-b2c3d4e5f602',
+        amountYen: 450,
+        owedAt: '2026-11-22T14:05:00.000Z',
+      },
+    ],
+    lastSettled: { amountYen: 300 },
   },
 };
 

@@ -25,7 +25,9 @@ const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==',
   'base64',
 );
-const STAFF = { matches: (code: string) => code === '246810' } as unknown as StaffCodeCheck;
+const STAFF = {
+  matchingId: (code: string) => (code === '246810' ? '0123456789abcdef' : null),
+} as unknown as StaffCodeCheck;
 
 async function setup() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'issuance-flow-'));

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { isFault, isPaperLow, jamWhere, type Printer, type PrinterFault } from '../printer/printer';
+import type { OwedRefunds } from '../payment/owed-refunds';
 import type { StaffCodeCheck } from '../staff/staff-code';
 import type { CardReader, ReaderEvent } from '../card/reader';
 import { KioskError } from '../errors';
@@ -22,6 +23,8 @@ export interface KioskDeps extends IssuanceDeps {
   inactivity: InactivityTiming;
   /** Store staff's code; without it staff mode cannot be entered. */
   staffCode?: StaffCodeCheck;
+  /** Refunds owed to customers, paid from the register by staff; without it staff see none. */
+  owedRefunds?: OwedRefunds;
 }
 
 /** Screens from which store staff may enter staff mode (never in the middle of a customer's step). */
@@ -50,8 +53,8 @@ export class Kiosk {
   private outOfServiceFlag = false;
   /** A print job waiting for staff to clear a printer fault. */
   private paused: { reason: StaffCallReason; resume: (decision: StaffDecision) => void } | undefined;
-  /** Set while staff mode is open: the last action, for feedback. */
-  private staffMode: { lastAction: Exclude<StaffAction, 'exit'> | null } | undefined;
+  /** Set while staff mode is open: the last action, for feedback, and which staff code logged in. */
+  private staffMode: { lastAction: Exclude<StaffAction, 'exit'> | null; staffCodeId: string } | undefined;
 
   constructor(private readonly deps: KioskDeps) {
     this.screen = new ScreenController(deps.inactivity, () =>
@@ -99,6 +102,8 @@ export class Kiosk {
       case 'stillHere':
         return;
       case 'cancel':
+        // From the owed refunds list, back to the staff menu; from the rest of staff mode, out of it.
+        if (this.staffMode && this.screen.screen === 'staffOwedRefunds') return this.showStaffMenu();
         if (this.staffMode || this.screen.screen === 'staffLogin') return this.exitStaffMode();
         if (this.active && !this.active.cancellable()) throw new KioskError('INVALID_STATE', 'not now');
         return this.finish(null);
@@ -111,6 +116,13 @@ export class Kiosk {
       case 'staffAction':
         if (!this.staffMode || this.screen.screen !== 'staffMenu') throw new KioskError('INVALID_STATE');
         return this.staffAction(intent.action);
+      case 'showOwedRefunds':
+        if (!this.staffMode || this.screen.screen !== 'staffMenu') throw new KioskError('INVALID_STATE');
+        return this.showOwedRefunds();
+      case 'settleOwedRefund':
+        if (!this.staffMode || this.screen.screen !== 'staffOwedRefunds')
+          throw new KioskError('INVALID_STATE');
+        return this.settleOwedRefund(intent.refundId, this.staffMode.staffCodeId);
       case 'start':
         if (this.outOfServiceFlag) throw new KioskError('OUT_OF_SERVICE');
         this.screen.expect('idle');
@@ -169,12 +181,13 @@ export class Kiosk {
 
   private staffLogin(code: string): void {
     if (this.screen.screen !== 'staffLogin') throw new KioskError('INVALID_STATE');
-    if (!this.deps.staffCode?.matches(code)) {
+    const staffCodeId = this.deps.staffCode?.matchingId(code) ?? null;
+    if (staffCodeId === null) {
       this.deps.logger.warn({ event: 'staff.login.refused' }, 'wrong staff code');
       return this.screen.show({ screen: 'staffLogin' }, { code: 'STAFF_CODE_WRONG', action: 'staff' });
     }
-    this.deps.logger.info({ event: 'staff.login' }, 'staff mode');
-    this.staffMode = { lastAction: null };
+    this.deps.logger.info({ event: 'staff.login', staffCodeId }, 'staff mode');
+    this.staffMode = { lastAction: null, staffCodeId };
     this.showStaffMenu();
   }
 
@@ -189,11 +202,38 @@ export class Kiosk {
           paperLow: isPaperLow(status),
         },
         jobPaused: this.paused !== undefined,
+        owedRefunds: this.deps.owedRefunds?.summary() ?? { count: 0, totalYen: 0 },
         outOfService: this.outOfServiceFlag,
         lastAction: this.staffMode?.lastAction ?? null,
       },
       notice,
     );
+  }
+
+  private showOwedRefunds(
+    lastSettled: { amountYen: number } | null = null,
+    notice: ErrorInfo | null = null,
+  ): void {
+    const refunds = (this.deps.owedRefunds?.list() ?? []).map(({ refundId, amountYen, owedAt }) => ({
+      refundId,
+      amountYen,
+      owedAt,
+    }));
+    this.screen.show({ screen: 'staffOwedRefunds', refunds, lastSettled }, notice);
+  }
+
+  /** Staff paid it from the register. Unknown or already settled: the list again, with the error. */
+  private async settleOwedRefund(refundId: string, staffCodeId: string): Promise<void> {
+    const owed = this.deps.owedRefunds;
+    if (!owed) throw new KioskError('REFUND_NOT_FOUND');
+    const amountYen = owed.list().find((r) => r.refundId === refundId)?.amountYen;
+    try {
+      await owed.settle(refundId, staffCodeId);
+    } catch (error) {
+      if (error instanceof KioskError) this.showOwedRefunds(null, error.toInfo());
+      throw error;
+    }
+    this.showOwedRefunds(amountYen ? { amountYen } : null);
   }
 
   private async staffAction(action: StaffAction): Promise<void> {

@@ -27,6 +27,7 @@ const WAITING_FOR_USER = new Set<ScreenState['screen']>([
   'resetDone',
   'staffLogin',
   'staffMenu',
+  'staffOwedRefunds',
 ]);
 
 /**

@@ -56,6 +56,10 @@ export const Intent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('enterStaffMode') }),
   z.object({ type: z.literal('staffLogin'), code: StaffCode }),
   z.object({ type: z.literal('staffAction'), action: StaffAction }),
+  /** Staff menu → the list of refunds owed to customers (to pay from the register). */
+  z.object({ type: z.literal('showOwedRefunds') }),
+  /** Staff paid this owed refund from the register; `cancel` goes back to the staff menu. */
+  z.object({ type: z.literal('settleOwedRefund'), refundId: z.uuid() }),
 ]);
 export type Intent = z.infer<typeof Intent>;
 

@@ -30,6 +30,21 @@ export type PinKind = z.infer<typeof PinKind>;
 export const StaffCallReason = z.enum(['jam', 'paperOut', 'coverOpen', 'offline']);
 export type StaffCallReason = z.infer<typeof StaffCallReason>;
 
+export const OwedRefundsSummary = z.object({
+  count: z.int().check(z.minimum(0)),
+  totalYen: z.int().check(z.minimum(0)),
+});
+export type OwedRefundsSummary = z.infer<typeof OwedRefundsSummary>;
+
+/** One refund owed, as staff see it: no job, card or customer data — the amount and since when. */
+export const OwedRefundView = z.object({
+  refundId: z.uuid(),
+  amountYen: z.int().check(z.minimum(1)),
+  /** ISO time it became owed; the UI shows it in Japan time. */
+  owedAt: z.iso.datetime(),
+});
+export type OwedRefundView = z.infer<typeof OwedRefundView>;
+
 const common = {
   language: Language,
   display: Display,
@@ -150,11 +165,21 @@ export const ScreenState = z.discriminatedUnion('screen', [
     }),
     /** A customer's job waits for the staff to clear the fault and resume. */
     jobPaused: z.boolean(),
+    /** Refunds owed to customers, to pay from the register (see staffOwedRefunds). */
+    owedRefunds: OwedRefundsSummary,
     outOfService: z.boolean(),
     /** The last staff action's result, for feedback. */
     lastAction: z.nullable(
       z.enum(['resume', 'cancelJob', 'refillPaper', 'testPage', 'outOfService', 'inService']),
     ),
+  }),
+  /** Refunds owed to customers, oldest first: staff pay each from the register and confirm it. */
+  z.object({
+    screen: z.literal('staffOwedRefunds'),
+    ...common,
+    refunds: z.array(OwedRefundView),
+    /** The refund just confirmed, for feedback (it is no longer in the list). */
+    lastSettled: z.nullable(z.object({ amountYen: z.int().check(z.minimum(1)) })),
   }),
 ]);
 export type ScreenState = z.infer<typeof ScreenState>;

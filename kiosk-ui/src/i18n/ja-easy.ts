@@ -231,6 +231,7 @@ export const jaEasy: Messages = {
   },
   staffLogin: ja.staffLogin,
   staffMenu: ja.staffMenu,
+  staffOwedRefunds: ja.staffOwedRefunds,
   jam: ja.jam,
   inactivity: {
     title: 'まだ つかいますか？',
@@ -295,6 +296,8 @@ export const jaEasy: Messages = {
     PIN_RESET_CHECK_CARD:
       'カードが とられました。ばんごうを たしかめます。もう いちど カードを おいて ください。',
     STAFF_CODE_WRONG: 'スタッフコードが ちがいます。',
+    REFUND_NOT_FOUND: 'この へんきんは みつかりません。',
+    REFUND_ALREADY_SETTLED: 'この へんきんは もう はらいました。',
     OUT_OF_SERVICE: 'この きかいは いま おやすみ です。',
     INTERNAL: 'きかいの なかで エラーが ありました。',
   },

@@ -58,7 +58,8 @@ export const ja: Messages = {
   chooseCertificate: {
     title: '証明書を選んでください',
     lead: (municipality) => `${municipality}の証明書です。とりたい証明書を押してください。`,
-    hours: (opens, closes, weekdaysOnly) => `受付 ${opens}〜${closes}${weekdaysOnly ? '（平日のみ・祝日を除く）' : ''}`,
+    hours: (opens, closes, weekdaysOnly) =>
+      `受付 ${opens}〜${closes}${weekdaysOnly ? '（平日のみ・祝日を除く）' : ''}`,
     none: 'いまは、とれる証明書がありません。',
   },
   refusals: {
@@ -267,12 +268,27 @@ export const ja: Messages = {
       inService: '受付を再開する',
       exit: '終了',
     },
+    owedRefunds: (count) => `返金待ち（${count}件）`,
     resumeHint: '先にプリンターの異常を取り除いてから再開してください。',
     faultHints: {
       paperOut: 'トレイ1に用紙を補充して、「用紙を補充した」を押してください。',
       coverOpen: 'プリンターのカバーとトレイを、すべて閉めてください。',
       offline: 'プリンターの電源とケーブルを確かめてください。直らないときは保守窓口へ連絡してください。',
     },
+  },
+  staffOwedRefunds: {
+    title: '返金待ち',
+    lead: '再起動の前に印刷できなかった分の料金です。お客様がカウンターに来られたら、レジからお支払いして「レジから支払った」を押してください。',
+    none: '返金待ちはありません。',
+    amount: '金額',
+    owedAt: '発生日時（日本時間）',
+    yen: (yen) => `${yen.toLocaleString('ja-JP')}円`,
+    paid: 'レジから支払った',
+    confirm: (amount) => `${amount}をレジからお支払いしましたか？`,
+    confirmYes: 'はい、支払った',
+    confirmNo: 'やめる',
+    settled: (amount) => `${amount}の支払いを記録しました。`,
+    back: 'スタッフメニューへ',
   },
   jam: {
     title: '紙づまりの取り除き方',
@@ -376,6 +392,8 @@ export const ja: Messages = {
     PIN_RESET_CHECK_CARD:
       '書き込みの途中でカードが取り出されました。暗証番号が変わったかどうかを確かめるため、もう一度カードを置いてください。',
     STAFF_CODE_WRONG: 'スタッフコードがちがいます。',
+    REFUND_NOT_FOUND: 'この返金は見つかりません。一覧を確かめてください。',
+    REFUND_ALREADY_SETTLED: 'この返金は、もう支払い済みです。',
     OUT_OF_SERVICE: 'この機械は、ただいま休止中です。',
     INTERNAL: '機械の中でエラーが起きました。',
   },

@@ -56,7 +56,8 @@ export const ko: Messages = {
   chooseCertificate: {
     title: '증명서를 선택해 주십시오',
     lead: (municipality) => `${municipality}의 증명서입니다. 필요한 증명서를 눌러 주십시오.`,
-    hours: (opens, closes, weekdaysOnly) => `접수 ${opens}–${closes}${weekdaysOnly ? ' (평일만, 공휴일 제외)' : ''}`,
+    hours: (opens, closes, weekdaysOnly) =>
+      `접수 ${opens}–${closes}${weekdaysOnly ? ' (평일만, 공휴일 제외)' : ''}`,
     none: '지금은 발급할 수 있는 증명서가 없습니다.',
   },
   refusals: {
@@ -222,6 +223,7 @@ export const ko: Messages = {
   },
   staffLogin: ja.staffLogin,
   staffMenu: ja.staffMenu,
+  staffOwedRefunds: ja.staffOwedRefunds,
   jam: ja.jam,
   inactivity: {
     title: '아직 사용 중이십니까?',
@@ -290,6 +292,8 @@ export const ko: Messages = {
     PIN_RESET_CHECK_CARD:
       '기록 중에 카드가 빠졌습니다. 비밀번호가 바뀌었는지 확인하기 위해 카드를 다시 올려 주십시오.',
     STAFF_CODE_WRONG: '직원 코드가 틀립니다.',
+    REFUND_NOT_FOUND: '이 환불을 찾을 수 없습니다.',
+    REFUND_ALREADY_SETTLED: '이 환불은 이미 지급되었습니다.',
     OUT_OF_SERVICE: '이 기계는 지금 운영 중지 중입니다.',
     INTERNAL: '기계 내부에서 오류가 발생했습니다.',
   },

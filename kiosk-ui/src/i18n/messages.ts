@@ -198,8 +198,27 @@ export interface Messages {
     outOfService: string;
     lastAction: Record<Exclude<StaffAction, 'exit'>, string>;
     actions: Record<StaffAction, string>;
+    /** The entry to the owed refunds list, with how many there are. */
+    owedRefunds: (count: number) => string;
     resumeHint: string;
     faultHints: Record<'paperOut' | 'coverOpen' | 'offline', string>;
+  };
+  /** Refunds owed to customers after a restart: staff pay them from the register (staff-only screen). */
+  staffOwedRefunds: {
+    title: string;
+    lead: string;
+    none: string;
+    /** Column headings: the amount, and when it became owed (Japan time). */
+    amount: string;
+    owedAt: string;
+    yen: (yen: number) => string;
+    /** The per-refund button, then its confirmation. */
+    paid: string;
+    confirm: (amount: string) => string;
+    confirmYes: string;
+    confirmNo: string;
+    settled: (amount: string) => string;
+    back: string;
   };
   jam: {
     title: string;

@@ -221,6 +221,7 @@ export const pt: Messages = {
   },
   staffLogin: ja.staffLogin,
   staffMenu: ja.staffMenu,
+  staffOwedRefunds: ja.staffOwedRefunds,
   jam: ja.jam,
   inactivity: {
     title: 'Ainda está aí?',
@@ -288,6 +289,8 @@ export const pt: Messages = {
     PIN_RESET_CHECK_CARD:
       'O cartão foi retirado durante a gravação. Coloque-o de novo para verificarmos se a senha mudou.',
     STAFF_CODE_WRONG: 'Código de funcionário errado.',
+    REFUND_NOT_FOUND: 'Este reembolso não foi encontrado.',
+    REFUND_ALREADY_SETTLED: 'Este reembolso já foi pago.',
     OUT_OF_SERVICE: 'Esta máquina está fora de serviço.',
     INTERNAL: 'Ocorreu um erro dentro da máquina.',
   },

@@ -216,6 +216,7 @@ export const vi: Messages = {
   },
   staffLogin: ja.staffLogin,
   staffMenu: ja.staffMenu,
+  staffOwedRefunds: ja.staffOwedRefunds,
   jam: ja.jam,
   inactivity: {
     title: 'Bạn vẫn đang dùng chứ?',
@@ -283,6 +284,8 @@ export const vi: Messages = {
       'Đã dừng giữa chừng, nhưng mã PIN MỚI đã được đặt. Từ nay hãy dùng mã PIN mới.',
     PIN_RESET_CHECK_CARD: 'Thẻ bị lấy ra khi đang ghi. Hãy đặt lại thẻ để kiểm tra mã PIN đã đổi hay chưa.',
     STAFF_CODE_WRONG: 'Mã nhân viên sai.',
+    REFUND_NOT_FOUND: 'Không tìm thấy khoản hoàn tiền này.',
+    REFUND_ALREADY_SETTLED: 'Khoản hoàn tiền này đã được trả.',
     OUT_OF_SERVICE: 'Máy này đang tạm ngừng phục vụ.',
     INTERNAL: 'Đã có lỗi bên trong máy.',
   },

@@ -213,6 +213,7 @@ export const zhHans: Messages = {
   },
   staffLogin: ja.staffLogin,
   staffMenu: ja.staffMenu,
+  staffOwedRefunds: ja.staffOwedRefunds,
   jam: ja.jam,
   inactivity: {
     title: '您还在使用吗？',
@@ -274,6 +275,8 @@ export const zhHans: Messages = {
     PIN_RESET_INTERRUPTED_CHANGED: '中途停止了，但新密码已经设定。今后请使用新密码。',
     PIN_RESET_CHECK_CARD: '写入过程中卡被拿走了。为了确认密码是否已改变，请再放一次卡。',
     STAFF_CODE_WRONG: '员工代码不正确。',
+    REFUND_NOT_FOUND: '找不到这笔退款。',
+    REFUND_ALREADY_SETTLED: '这笔退款已经支付过了。',
     OUT_OF_SERVICE: '本机现在暂停服务。',
     INTERNAL: '机器内部发生了错误。',
   },
