@@ -10,14 +10,16 @@ import { startGateway, type RunningGateway } from 'hq-gateway/server';
 import { openAllDay } from '../support/system';
 import type { IntentAck, ScreenState } from 'kiosk-agent/protocol/index';
 import { demoEnrollmentCode, enrollDemoKiosk } from '../../deploy/src/local/demo-enrollment';
-import { ensureDemoData } from '../../deploy/src/local/seed';
+import { DEMO_STAFF_CODE, ensureDemoData } from '../../deploy/src/local/seed';
 import { devApi } from '../support/dev-api';
+import { connectKiosk } from '../support/kiosk-socket';
 import { uiToken } from '../support/ui';
 
 /**
  * The real kiosk agent, as a child process, SIGKILLed right after each journal record of a 2-copy job,
  * then restarted: whatever the step, no serial is printed twice, every copy HQ counts as printed is in the
- * tray exactly once, paid copies are printed or refunded, and the journal ends with the job closed.
+ * tray exactly once, paid copies are printed or refunded, and the journal ends with the job closed. A refund
+ * is owed (the customer has gone: no coins): the restarted agent lists it in staff mode, and staff settle it.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let dir: string;
@@ -111,13 +113,45 @@ async function orderTwoCopies(url: string, child: ChildProcess): Promise<void> {
   socket.close();
 }
 
+interface Written {
+  type: string;
+  jobId?: string;
+  copyIndexes?: number[];
+  refundId?: string;
+  amountYen?: number;
+  staffCodeId?: string;
+}
+
 /** Journal records as written (each line: CRC, space, JSON). */
-async function journalRecords(): Promise<{ type: string; jobId: string; copyIndexes?: number[] }[]> {
+async function journalRecords(): Promise<Written[]> {
   const text = await readFile(path.join(dataDir, 'kiosk', 'journal', 'print-jobs.journal'), 'utf8');
   return text
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line.slice(line.indexOf(' ') + 1)) as { type: string; jobId: string });
+    .map((line) => JSON.parse(line.slice(line.indexOf(' ') + 1)) as Written);
+}
+
+/** In staff mode on the restarted agent: the owed refund is listed with its amount, and staff settle it. */
+async function settleInStaffMode(url: string, refundId: string, amountYen: number): Promise<void> {
+  const kiosk = await connectKiosk(url);
+  try {
+    await kiosk.reach('idle');
+    await kiosk.send({ type: 'enterStaffMode' });
+    await kiosk.send({ type: 'staffLogin', code: DEMO_STAFF_CODE });
+    const menu = await kiosk.reach('staffMenu');
+    expect(menu.owedRefunds.count).toBeGreaterThanOrEqual(1);
+    await kiosk.send({ type: 'showOwedRefunds' });
+    const list = await kiosk.reach('staffOwedRefunds');
+    expect(list.refunds).toContainEqual({ refundId, amountYen, owedAt: expect.any(String) });
+    await kiosk.send({ type: 'settleOwedRefund', refundId });
+    expect(kiosk.state).toMatchObject({ screen: 'staffOwedRefunds', lastSettled: { amountYen } });
+    expect((kiosk.state as typeof list).refunds.map((r) => r.refundId)).not.toContain(refundId);
+    await expect(kiosk.send({ type: 'settleOwedRefund', refundId })).rejects.toThrow(
+      'REFUND_ALREADY_SETTLED',
+    );
+  } finally {
+    kiosk.close();
+  }
 }
 
 describe('the agent killed at every journal step of a 2-copy job', () => {
@@ -132,6 +166,10 @@ describe('the agent killed at every journal step of a 2-copy job', () => {
 
       // Restart: recovery settles the open job before the agent listens again.
       const second = await startAgent(output);
+      const owed = (await journalRecords()).filter((r) => r.type === 'refund.owed');
+      const jobOf = (await journalRecords()).find((r) => r.type === 'job.opened')?.jobId;
+      const owedNow = owed.find((r) => r.jobId === jobOf);
+      if (owedNow) await settleInStaffMode(second.url, owedNow.refundId!, owedNow.amountYen!);
       second.child.kill('SIGTERM');
       await exited(second.child);
 
@@ -161,6 +199,13 @@ describe('the agent killed at every journal step of a 2-copy job', () => {
       const refunded = mine.filter((r) => r.type === 'job.refunded').flatMap((r) => r.copyIndexes ?? []);
       // Paid from record 2 on: every paid copy is printed or refunded, never both, never lost.
       if (step >= 2) expect(printed.length + refunded.length).toBe(2);
+      // What was refunded is owed once (nothing paid, nothing owed), and staff settled it.
+      const owedForJob = mine.filter((r) => r.type === 'refund.owed');
+      expect(owedForJob.map((r) => r.amountYen)).toEqual(refunded.length > 0 ? [refunded.length * 300] : []);
+      expect(owedNow?.refundId).toBe(owedForJob[0]?.refundId);
+      const settled = records.filter((r) => r.type === 'refund.settled' && r.refundId === owedNow?.refundId);
+      expect(settled).toHaveLength(owedNow ? 1 : 0);
+      expect(settled[0]?.staffCodeId ?? '').not.toContain(DEMO_STAFF_CODE);
     });
   }
 });

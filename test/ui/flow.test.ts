@@ -146,6 +146,38 @@ describe('issuance screens', () => {
   });
 });
 
+describe('refunds owed (staff)', () => {
+  it('opens the list from the staff menu, shows Japan time, and settles a refund only on the second tap', async () => {
+    env.agent.push(fixtures.staffMenu);
+    await screenOf(page, 'staffMenu').waitFor();
+    const entry = page.getByTestId('staff-owed-refunds');
+    expect(await entry.textContent()).toContain('返金待ち（2件）');
+    const before = env.agent.intents.length;
+    await entry.click();
+    await expect.poll(() => env.agent.intents.slice(before)).toEqual([{ type: 'showOwedRefunds' }]);
+
+    env.agent.push(fixtures.staffOwedRefunds);
+    await screenOf(page, 'staffOwedRefunds').waitFor();
+    const first = page.getByTestId('owed-refund').first();
+    expect(await first.getByTestId('owed-refund-amount').textContent()).toBe('300円');
+    expect(await first.getByTestId('owed-refund-time').textContent()).toBe('2026/11/22 10:30'); // 01:30Z
+    const start = env.agent.intents.length;
+    await first.getByTestId('owed-refund-paid').click();
+    expect(env.agent.intents.slice(start)).toEqual([]);
+    await first.getByTestId('owed-refund-yes').click();
+    const { refundId } = fixtures.staffOwedRefunds.refunds[0]!;
+    await expect.poll(() => env.agent.intents.slice(start)).toEqual([{ type: 'settleOwedRefund', refundId }]);
+    await page.getByTestId('owed-refunds-back').click();
+    await expect.poll(() => env.agent.intents.at(-1)).toEqual({ type: 'cancel' });
+  });
+
+  it('has no entry when nothing is owed', async () => {
+    env.agent.push({ ...fixtures.staffMenu, owedRefunds: { count: 0, totalYen: 0 } });
+    await screenOf(page, 'staffMenu').waitFor();
+    expect(await page.getByTestId('staff-owed-refunds').count()).toBe(0);
+  });
+});
+
 describe('reminders', () => {
   it('chimes on removeCard, again every ~8 s, and stops when the screen changes', async () => {
     env.agent.push(fixtures.removeCard);
