@@ -2,15 +2,17 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { createApp } from './api/app';
+import type { RateLimits } from './api/rate-limit';
 import { runMigrations } from './db/migrate';
 import { databaseConfig, describeDatabase, openDatabase } from './db/open';
 import type { Database } from './db/database';
 import { loadDocumentSigningKey } from './issuance/document-signing';
 import { parseCardManagementKey } from './pinreset/card-management-key';
 import { loadTrustStore } from './pki/trust-store';
+import { acceptProxyProtocol } from './pki/client-address';
 import { createGatewayServer, isTlsServer, loadGatewayIdentity, type GatewayTls } from './pki/tls-server';
 import { attachLive } from './fleet/live';
 import { createLiveAdapter, type LiveAdapter } from './fleet/pg-adapter';
@@ -36,10 +38,24 @@ export interface GatewayOptions {
   logger?: Logger;
   /** postgres://… to run on PostgreSQL; defaults to DATABASE_URL, and to PGlite in the data folder without. */
   databaseUrl?: string;
+  /**
+   * Every connection starts with a PROXY protocol header from the balancer (haproxy `send-proxy-v2`),
+   * which names the real client (pki/client-address.ts). Connections without one are closed.
+   */
+  proxyProtocol?: boolean;
+  /**
+   * Also serve /metrics, and nothing else, over plain HTTP on 127.0.0.1:metricsPort: for Prometheus on the
+   * host when the main port takes only the balancer's connections (proxyProtocol).
+   */
+  metricsPort?: number;
+  /** Per-client limits on the open routes other than the defaults (api/rate-limit.ts, HQ_RATE_LIMITS). */
+  rateLimits?: Partial<RateLimits>;
 }
 
 export interface RunningGateway {
   url: string;
+  /** http://127.0.0.1:<metricsPort>/metrics when a metrics listener was asked for. */
+  metricsUrl?: string;
   /** The open database (for operations tooling and tests that check what HQ recorded). */
   db: Database;
   close(): Promise<void>;
@@ -73,6 +89,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const db = await openDatabase(dbConfig, logger);
   let server: Server;
+  let metricsServer: Server | undefined;
   let live: ReturnType<typeof attachLive>;
   let liveAdapter: LiveAdapter | undefined;
   let fleet: ReturnType<typeof startFleet>;
@@ -87,8 +104,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       cardManagementKey,
       logger,
       enrollment: { terminalCa: identity.terminalCa, hqCaPem: identity.hqCaPem },
+      ...(options.rateLimits && { rateLimits: options.rateLimits }),
     });
     server = await listen(app, options.host, options.port, identity.tls);
+    if (options.proxyProtocol) acceptProxyProtocol(server, logger);
+    if (options.metricsPort !== undefined) {
+      // The app's own /metrics route (loopback-only), reached on a listener only the host can connect to.
+      const metricsOnly = express();
+      metricsOnly.get('/metrics', app);
+      metricsServer = await listen(metricsOnly, '127.0.0.1', options.metricsPort);
+    }
     // The dashboards' live channel and the alert sweep. On PostgreSQL several gateways may run: the
     // adapter relays every io.emit to the dashboards connected to the other instances (LISTEN/NOTIFY).
     if (dbConfig.engine === 'postgres') liveAdapter = createLiveAdapter(dbConfig.connectionString, logger);
@@ -97,11 +122,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Chains the audit rows appended since the last tick (appends themselves take no lock).
     sealer = startAuditSealer({ db, logger });
   } catch (error) {
+    if (metricsServer) await closeServer(metricsServer);
     await liveAdapter?.close();
     await db.close();
     throw error;
   }
   const url = serverUrl(server, options.host);
+  const metricsUrl = metricsServer && `${serverUrl(metricsServer, '127.0.0.1')}/metrics`;
   logger.info(
     {
       event: 'gateway.started',
@@ -109,17 +136,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       database: describeDatabase(dbConfig),
       keyId: documentKey.keyId,
       userAuthCas: trustStore.userAuth.length,
+      proxyProtocol: options.proxyProtocol === true,
+      ...(metricsUrl && { metricsUrl }),
     },
     'hq-gateway listening',
   );
   return {
     url,
+    ...(metricsUrl && { metricsUrl }),
     db,
     async close() {
       await fleet.stop();
       await live.close();
       await liveAdapter?.close();
       await closeServer(server);
+      if (metricsServer) await closeServer(metricsServer);
       // After the last request: its audit rows are chained before the database closes.
       await sealer.stop();
       await db.close();

@@ -25,6 +25,7 @@ import { verifySealRoute } from './routes/verify';
 import { verifyPage, verifyScript, verifyStyle } from './routes/verify-page';
 import { terminalAuth } from './terminal-auth';
 import { createMetrics, type MetricsOptions } from '../metrics/metrics';
+import { DEFAULT_RATE_LIMITS, perClientLimit, type RateLimits } from './rate-limit';
 import { kioskStaffCodes, opsRoutes } from '../ops/routes';
 
 /** The largest valid body is a session request: a ≤ 8 KiB base64 certificate plus a signature. */
@@ -35,7 +36,11 @@ const JSON_BODY_LIMIT = '16kb';
  * the CA kiosks pin) enables /v1/enroll.
  */
 export function createApp(
-  appDeps: AppDeps & { enrollment?: EnrollmentDeps; metrics?: MetricsOptions },
+  appDeps: AppDeps & {
+    enrollment?: EnrollmentDeps;
+    metrics?: MetricsOptions;
+    rateLimits?: Partial<RateLimits>;
+  },
 ): Express {
   const deps = resolveDeps(appDeps);
   const app = express();
@@ -45,6 +50,12 @@ export function createApp(
   const metrics = createMetrics(deps, appDeps.metrics);
   app.use(metrics.observe);
   app.get('/metrics', metrics.endpoint);
+  // Per-client request rates on the open routes, counted before any body is parsed.
+  const limits = { ...DEFAULT_RATE_LIMITS, ...appDeps.rateLimits };
+  app.use('/v1/verify', perClientLimit('verify', limits.verify));
+  app.use('/v1/app', perClientLimit('app', limits.app));
+  app.use('/v1/enroll', perClientLimit('enroll', limits.enroll));
+  app.post('/v1/ops/login', perClientLimit('login', limits.login));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   app.get('/v1/health', health(deps.db));

@@ -42,6 +42,8 @@ export const HqErrorCode = z.enum([
   'OPERATOR_FORBIDDEN',
   'CSRF_TOKEN_INVALID',
   'LOGIN_THROTTLED',
+  /** An open route asked too often by one client (api/rate-limit.ts); Retry-After says when to try again. */
+  'RATE_LIMITED',
   'OPERATOR_EXISTS',
   'OPTIONS_INVALID',
   'INTERNAL',

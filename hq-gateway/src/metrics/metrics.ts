@@ -4,6 +4,7 @@ import { HttpError, sendError } from '../api/errors';
 import { auditBacklog, type AuditBacklog } from '../audit/backlog';
 import type { Queryable } from '../db/database';
 import { countByState } from '../fleet/terminals';
+import { clientAddress, isLoopback } from '../pki/client-address';
 
 /**
  * Prometheus metrics, one registry per gateway instance (several run in one process in tests). Request
@@ -23,8 +24,6 @@ export interface MetricsOptions {
   /** Serve /metrics to any address (behind a load balancer that keeps it internal). Default: HQ_METRICS_OPEN=1. */
   open?: boolean;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 export function createMetrics(
   deps: { db: Queryable; now: () => Date },
@@ -140,8 +139,9 @@ export function createMetrics(
   };
 
   const endpoint: RequestHandler = async (req, res) => {
-    if (!open && !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
-      // X-Forwarded-For is deliberately ignored: anyone can send it.
+    if (!open && !isLoopback(clientAddress(req.socket))) {
+      // X-Forwarded-For is deliberately ignored: anyone can send it. Behind haproxy the address is the
+      // one its PROXY header names; without that header every request would look like loopback.
       return sendError(res, new HttpError('NOT_FOUND', 'no such route'));
     }
     res.type(registry.contentType).send(await registry.metrics());

@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createApp } from '../api/app';
+import type { RateLimits } from '../api/rate-limit';
+import { acceptProxyProtocol } from '../pki/client-address';
 import { sessionSigningInput } from '../api/signing-input';
 import { fetch } from 'undici';
 import { APP_SIGNER_ID, ChallengePurpose, ChallengeResponse, HqErrorBody } from '../api/schemas';
@@ -77,7 +79,14 @@ export interface GatewayFixture {
   close(): Promise<void>;
 }
 
-export async function startGatewayFixture(): Promise<GatewayFixture> {
+export interface FixtureOptions {
+  /** Per-client rate limits other than the production defaults (api/rate-limit.ts). */
+  rateLimits?: Partial<RateLimits>;
+  /** Expect a PROXY protocol header on every connection, as behind haproxy (pki/client-address.ts). */
+  proxyProtocol?: boolean;
+}
+
+export async function startGatewayFixture(options: FixtureOptions = {}): Promise<GatewayFixture> {
   const [db, ca, signatureCa] = await Promise.all([
     openPgliteDatabase(),
     createTestCa('userAuth'),
@@ -163,8 +172,10 @@ export async function startGatewayFixture(): Promise<GatewayFixture> {
     logger,
     now: () => clock.now,
     enrollment: { terminalCa: tls.terminalCa, hqCaPem: tls.hqCaPem },
+    ...(options.rateLimits && { rateLimits: options.rateLimits }),
   });
   const server: Server = await listen(app, '127.0.0.1', 0, tls.server);
+  if (options.proxyProtocol) acceptProxyProtocol(server, logger);
   // The dashboards' live channel and the alert sweep, on the test's clock (a short sweep keeps tests quick).
   const live = attachLive(server, { db, logger, now: () => clock.now, recheckMs: 200 });
   const fleet = startFleet(app, live, { db, logger, now: () => clock.now, sweepMs: 1000 });

@@ -210,7 +210,11 @@ async function startGateway(ca: string): Promise<string> {
       '--port',
       String(port),
     ],
-    { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] },
+    {
+      // Every simulated kiosk enrols from this one address, far over the per-client enrolment limit.
+      env: { ...process.env, LOG_LEVEL: 'warn', HQ_RATE_LIMITS: 'enroll=1000000' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
   );
   children.push(child);
   const url = `https://127.0.0.1:${port}`;
