@@ -3,7 +3,8 @@
 // `apt-get update` costs seconds — then hands over to the device setups that start daemons:
 //   chromium + a Japanese font (browser tests), cups-ipp-utils + dbus + qpdf (IPP printer tests),
 //   pcscd + libpcsclite-dev + vsmartcard-vpcd (+ pcsc-tools, opensc for diagnostics) (PC/SC tests),
-//   postgresql (HQ's database tests run on PGlite and on a local PostgreSQL).
+//   postgresql (HQ's database tests run on PGlite and on a local PostgreSQL),
+//   haproxy (deploy/hq/haproxy.cfg is run in front of two gateways: test/scale/haproxy.test.ts).
 // Idempotent and quick when everything is present. Browsers are never downloaded by a test tool.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,6 +33,7 @@ const wanted = [
   ['pcsc-tools', () => anyOf('/usr/bin/pcsc_scan')],
   ['opensc', () => anyOf('/usr/bin/pkcs15-tool')],
   ['postgresql', () => anyOf('/usr/bin/pg_ctlcluster')],
+  ['haproxy', () => anyOf('/usr/sbin/haproxy')],
 ];
 const missing = wanted.filter(([, present]) => !present()).map(([pkg]) => pkg);
 
