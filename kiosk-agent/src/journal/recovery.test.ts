@@ -59,8 +59,9 @@ describe('planRecovery', () => {
     const state = job(...paid2, ...done(S(1), 0), rec.printing(S(2), 1));
     expect(planRecovery(state, { canReprint: false })).toEqual([
       { type: 'mark-spoiled', serial: S(2), copyIndex: 1 },
-      { type: 'report', serial: S(2), copyIndex: 1, status: 'spoiled' },
+      // Owed before HQ is told anything: the money must not wait for HQ to be reachable.
       { type: 'refund', copyIndexes: [1], amountYen: 300 },
+      { type: 'report', serial: S(2), copyIndex: 1, status: 'spoiled' },
       { type: 'close', outcome: 'refunded' },
     ]);
     expect(planRecovery(job(...paid2), { canReprint: false })).toEqual([

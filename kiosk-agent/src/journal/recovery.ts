@@ -32,14 +32,15 @@ export function planRecovery(
   options: RecoveryOptions = { canReprint: true },
 ): RecoveryAction[] {
   if (job.closed) return [];
-  const actions: RecoveryAction[] = [];
+  const marks: RecoveryAction[] = [];
+  const reports: RecoveryAction[] = [];
 
   // 1. Settle every serial that went to the printer: ambiguous ones are spoiled, and HQ hears about each.
   for (const a of job.attempts) {
     const { serial, copyIndex } = a;
-    if (a.state === 'printing') actions.push({ type: 'mark-spoiled', serial, copyIndex });
+    if (a.state === 'printing') marks.push({ type: 'mark-spoiled', serial, copyIndex });
     const status = a.state === 'printed' ? 'printed' : 'spoiled';
-    if (!a.reported) actions.push({ type: 'report', serial, copyIndex, status });
+    if (!a.reported) reports.push({ type: 'report', serial, copyIndex, status });
   }
 
   // 2. Copies with no confirmed print: print them if allowed, otherwise they are owed money (if any was paid).
@@ -48,13 +49,20 @@ export function planRecovery(
     if (!printedAttempt(job, i) && !isRefunded(job, i)) missing.push(i);
   }
   const printing = options.canReprint && isPrintable(job) && !job.refund;
+  const actions: RecoveryAction[] = [...marks];
   if (printing) {
+    actions.push(...reports);
     for (const copyIndex of missing) {
       const lastTry = job.attempts.filter((a) => a.copyIndex === copyIndex).at(-1);
       actions.push({ type: 'print', copyIndex, replaces: lastTry?.serial ?? null });
     }
-  } else if (missing.length > 0 && job.paidYen > 0) {
-    actions.push({ type: 'refund', copyIndexes: missing, amountYen: missing.length * feePerCopyYen(job) });
+  } else {
+    // The refund before the reports: it needs only the journal, so the money is owed (and staff can pay it)
+    // even while HQ is unreachable and the reports wait for the next start.
+    if (missing.length > 0 && job.paidYen > 0) {
+      actions.push({ type: 'refund', copyIndexes: missing, amountYen: missing.length * feePerCopyYen(job) });
+    }
+    actions.push(...reports);
   }
 
   // 3. Close: completed when every copy is on paper, else refunded if money was taken, else voided.

@@ -13,8 +13,10 @@ const logger = pino({ level: 'silent' });
 describe('openJournalAndRecover: a paid job left open by a crash', () => {
   let dir: string;
   let reports: string[];
+  let hqDown = false;
   const hq = {
     reportCopy: async (_issuanceId: string, serial: string, body: { status: 'printed' | 'spoiled' }) => {
+      if (hqDown) throw new Error('HQ unreachable');
       reports.push(`${serial} ${body.status}`);
       return { serial, status: body.status };
     },
@@ -23,6 +25,7 @@ describe('openJournalAndRecover: a paid job left open by a crash', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kiosk-startup-'));
     reports = [];
+    hqDown = false;
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -60,6 +63,21 @@ describe('openJournalAndRecover: a paid job left open by a crash', () => {
     const after = await restart();
     expect(after.owed).toMatchObject([{ jobId: JOB, amountYen: 600 }]);
     expect(after.job).toMatchObject({ closed: 'refunded', refund: { copyIndexes: [0, 1], amountYen: 600 } });
+  });
+
+  it('owes the money at once even while HQ is unreachable; the reports and the close follow later', async () => {
+    await write([rec.opened(2), rec.paid(600), ...done(S(1), 0), rec.printing(S(2), 1)]);
+    hqDown = true;
+    const offline = await restart();
+    expect(offline.owed).toMatchObject([{ jobId: JOB, amountYen: 300, settled: null }]);
+    expect(offline.job).toMatchObject({ closed: null, refund: { copyIndexes: [1], amountYen: 300 } });
+    expect(reports).toEqual([]);
+
+    hqDown = false;
+    const online = await restart();
+    expect(reports).toEqual([`${S(2)} spoiled`]);
+    expect(online.job).toMatchObject({ closed: 'refunded' });
+    expect(online.owed).toEqual(offline.owed);
   });
 
   it('an unpaid job owes nothing', async () => {
