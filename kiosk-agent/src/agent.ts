@@ -115,6 +115,8 @@ export async function startAgent(
         paperLevel: status.state === 'paperOut' ? 'out' : isPaperLow(status) ? 'low' : 'ok',
         payment: payment.state,
         counters: counters.snapshot,
+        // Amounts and times only: HQ alerts when a customer's money waits too long at the counter.
+        owedRefunds: owedRefunds.report(),
       };
     },
     logger,
@@ -130,6 +132,7 @@ export async function startAgent(
       uplink.update();
     }),
     payment.onState(() => uplink.update()),
+    owedRefunds.onChange(() => uplink.update()),
   ];
   uplink.update();
   const uiToken = randomBytes(24).toString('base64url');

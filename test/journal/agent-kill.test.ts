@@ -131,6 +131,14 @@ async function journalRecords(): Promise<Written[]> {
     .map((line) => JSON.parse(line.slice(line.indexOf(' ') + 1)) as Written);
 }
 
+/** What the demo kiosk last reported to HQ about owed refunds (the only terminal on this HQ). */
+async function owedAtHq(): Promise<unknown> {
+  const rows = await gateway.db.query<{ owed: unknown }>(
+    "SELECT status->'owedRefunds' AS owed FROM terminal_status",
+  );
+  return rows[0]?.owed;
+}
+
 /** In staff mode on the restarted agent: the owed refund is listed with its amount, and staff settle it. */
 async function settleInStaffMode(url: string, refundId: string, amountYen: number): Promise<void> {
   const kiosk = await connectKiosk(url);
@@ -140,6 +148,8 @@ async function settleInStaffMode(url: string, refundId: string, amountYen: numbe
     await kiosk.send({ type: 'staffLogin', code: DEMO_STAFF_CODE });
     const menu = await kiosk.reach('staffMenu');
     expect(menu.owedRefunds.count).toBeGreaterThanOrEqual(1);
+    // HQ sees it too (amounts and times only), from the restarted agent's status report.
+    await expect.poll(owedAtHq, { timeout: 15_000 }).toMatchObject({ count: 1, totalYen: amountYen });
     await kiosk.send({ type: 'showOwedRefunds' });
     const list = await kiosk.reach('staffOwedRefunds');
     expect(list.refunds).toContainEqual({ refundId, amountYen, owedAt: expect.any(String) });
@@ -149,6 +159,7 @@ async function settleInStaffMode(url: string, refundId: string, amountYen: numbe
     await expect(kiosk.send({ type: 'settleOwedRefund', refundId })).rejects.toThrow(
       'REFUND_ALREADY_SETTLED',
     );
+    await expect.poll(owedAtHq, { timeout: 15_000 }).toEqual({ count: 0, totalYen: 0, oldestAt: null });
   } finally {
     kiosk.close();
   }

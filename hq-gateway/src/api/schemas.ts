@@ -168,6 +168,17 @@ export const TerminalDeviceStatus = z.strictObject({
       pagesPrinted: z.number().int().nonnegative(),
     })
     .optional(),
+  /**
+   * Refunds owed after a restart that store staff have not yet paid from the register (kiosk-agent
+   * payment/owed-refunds.ts): amounts and times only. oldestAt is when the longest-waiting one became owed.
+   */
+  owedRefunds: z
+    .strictObject({
+      count: z.number().int().nonnegative(),
+      totalYen: z.number().int().nonnegative(),
+      oldestAt: z.iso.datetime({ offset: true }).nullable(),
+    })
+    .optional(),
 });
 export type TerminalDeviceStatus = z.infer<typeof TerminalDeviceStatus>;
 export const StatusReport = z.discriminatedUnion('kind', [

@@ -96,6 +96,23 @@ describe('alert rules (injected clock)', () => {
     expect(await changesFor(id, at(2 * SEC))).toEqual(['opened:paperOut']);
   });
 
+  it('raises an unpaid refund once it has waited 24 h at the counter, and closes it when staff pay it', async () => {
+    const id = await terminal();
+    const owed = { count: 1, totalYen: 300, oldestAt: T0.toISOString() };
+    await recordStatus(db, id, { kind: 'snapshot', status: { ...ok, owedRefunds: owed } }, T0);
+    expect(await changesFor(id, at(24 * 60 * MIN - SEC))).toEqual(['opened:offline']);
+    await recordStatus(db, id, { kind: 'heartbeat' }, at(24 * 60 * MIN));
+    expect(await changesFor(id, at(24 * 60 * MIN))).toEqual(['closed:offline', 'opened:refundOwed']);
+    const paid = { count: 0, totalYen: 0, oldestAt: null };
+    await recordStatus(db, id, { kind: 'change', fields: { owedRefunds: paid } }, at(24 * 60 * MIN + SEC));
+    expect(await changesFor(id, at(24 * 60 * MIN + SEC))).toEqual(['closed:refundOwed']);
+    // A kiosk on an older agent reports no owedRefunds at all: nothing to raise.
+    const old = await terminal();
+    const { owedRefunds: _omitted, ...olderAgent } = ok;
+    await recordStatus(db, old, { kind: 'snapshot', status: olderAgent }, T0);
+    expect(await changesFor(old, at(48 * 60 * MIN))).toEqual(['opened:offline']);
+  });
+
   it('raises repeated authentication failures at 3 refusals within 10 minutes and closes as they age out', async () => {
     const id = await terminal();
     await recordStatus(db, id, { kind: 'snapshot', status: ok }, T0);

@@ -18,6 +18,8 @@ export const ALERT_RULES = {
   jamAfterMs: 5 * 60_000,
   authFailures: 3,
   authWindowMs: 10 * 60_000,
+  /** A customer's refund left unpaid at the counter this long: the store has to be reminded. */
+  refundOwedAfterMs: 24 * 60 * 60_000,
 } as const;
 
 /** $1 = now (timestamptz). Each returns the terminal ids on which the condition holds. */
@@ -31,6 +33,9 @@ const FIRING: Record<AlertKind, string> = {
   paperOut: `SELECT terminal_id FROM terminal_status
              WHERE status->>'printer' = 'paperOut' OR status->>'paperLevel' = 'out'`,
   readerUnavailable: `SELECT terminal_id FROM terminal_status WHERE status->>'reader' = 'unavailable'`,
+  refundOwed: `SELECT terminal_id FROM terminal_status
+               WHERE (status->'owedRefunds'->>'oldestAt')::timestamptz
+                     <= $1::timestamptz - make_interval(secs => ${ALERT_RULES.refundOwedAfterMs / 1000})`,
   authFailures: `SELECT terminal_id FROM audit_log
                  WHERE event = 'session.refused' AND terminal_id IS NOT NULL
                    AND at > $1::timestamptz - make_interval(secs => ${ALERT_RULES.authWindowMs / 1000})

@@ -11,7 +11,14 @@ import { TerminalDeviceStatus } from '../api/schemas';
 export const TerminalState = z.enum(['online', 'offline', 'jam', 'paperOut', 'error']);
 export type TerminalState = z.infer<typeof TerminalState>;
 
-export const AlertKind = z.enum(['offline', 'jam', 'paperOut', 'authFailures', 'readerUnavailable']);
+export const AlertKind = z.enum([
+  'offline',
+  'jam',
+  'paperOut',
+  'authFailures',
+  'readerUnavailable',
+  'refundOwed',
+]);
 export type AlertKind = z.infer<typeof AlertKind>;
 
 const isoTime = z.iso.datetime({ offset: true });

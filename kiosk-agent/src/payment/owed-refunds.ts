@@ -2,12 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { KioskError } from '../errors';
 import { JournalRuleError, type Journal, type OwedRefund } from '../journal/index';
-
-/** What HQ and the staff menu are told: how many refunds are owed and how much in all. */
-export interface OwedRefundsSummary {
-  count: number;
-  totalYen: number;
-}
+import type { KioskDeviceStatus } from '../hq/status-uplink';
+import type { OwedRefundsSummary } from '../protocol/state';
 
 /**
  * Money the kiosk owes customers and cannot dispense: a paid job refunded after a restart, when the
@@ -32,6 +28,11 @@ export class OwedRefunds {
   summary(): OwedRefundsSummary {
     const owed = this.list();
     return { count: owed.length, totalYen: owed.reduce((sum, r) => sum + r.amountYen, 0) };
+  }
+
+  /** For HQ's status report: the summary and when the longest-waiting refund became owed. */
+  report(): KioskDeviceStatus['owedRefunds'] {
+    return { ...this.summary(), oldestAt: this.list()[0]?.owedAt ?? null };
   }
 
   onChange(listener: () => void): () => void {

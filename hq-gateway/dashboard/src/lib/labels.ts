@@ -20,6 +20,7 @@ export const ALERT_LABELS: Record<AlertKind, Label> = {
   paperOut: { ja: '用紙切れ', en: 'Paper out' },
   authFailures: { ja: '認証失敗の多発', en: 'Repeated auth failures' },
   readerUnavailable: { ja: 'カードリーダー使用不可', en: 'Card reader unavailable' },
+  refundOwed: { ja: '未払いの返金 (24時間超)', en: 'Refund unpaid > 24 h' },
 };
 
 export const STATES = Object.keys(STATE_LABELS) as TerminalState[];

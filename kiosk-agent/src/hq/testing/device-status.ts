@@ -14,4 +14,5 @@ export const idleDeviceStatus: KioskDeviceStatus = {
   paperLevel: 'ok',
   payment: 'ready',
   counters: { sessions: 0, authFailures: 0, issuances: 0, pagesPrinted: 0 },
+  owedRefunds: { count: 0, totalYen: 0, oldestAt: null },
 };
