@@ -111,4 +111,23 @@ describe('operator dashboard', () => {
     expect(answer.status()).toBe(403);
     expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('OPERATOR_FORBIDDEN');
   });
+
+  it("shows a terminal's owed refunds on its page, and alerts when one has waited 24 h", async () => {
+    const terminal = fx.terminals.a.id;
+    const owedRefunds = { count: 2, totalYen: 1050, oldestAt: fx.clock.now.toISOString() };
+    expect((await postStatus({ kind: 'change', fields: { owedRefunds } })).json).toEqual({ applied: true });
+    const page = await loggedIn(ADMIN);
+    await page.locator(`[data-testid="terminal-row"][data-terminal="${terminal}"] a`).click();
+    const owed = page.getByTestId('owed-refunds');
+    await expect.poll(() => owed.textContent()).toMatch(/2 件 ¥1,050/);
+
+    fx.clock.advance(24 * 60 * 60_000 + 1000);
+    await postStatus({ kind: 'heartbeat' });
+    await page.getByRole('link', { name: /アラート/ }).click();
+    const alert = page.locator(
+      `[data-testid="alert-row"][data-kind="refundOwed"][data-terminal="${terminal}"]`,
+    );
+    await alert.waitFor({ timeout: 15_000 });
+    expect(await alert.textContent()).toContain('未払いの返金');
+  });
 });
