@@ -1,11 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IppClient } from 'kiosk-agent/printer/ipp-client';
+import { freePort } from '../support/free-port';
 
 /**
  * A real IPP Everywhere printer for tests: CUPS' `ippeveprinter` on loopback, on a free port, with a
@@ -282,15 +282,4 @@ async function startDbus(dir: string): Promise<{ child: ChildProcess; address: s
     });
   });
   return { child, address };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,23 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { connect as netConnect, createServer } from 'node:net';
-import os from 'node:os';
+import { connect as netConnect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hqTlsPaths, seedHqTls } from 'hq-gateway/pki/tls-ca';
-import { seedTerminalCa, terminalCaPaths } from 'hq-gateway/pki/terminal-ca';
+import { hqTlsPaths } from 'hq-gateway/pki/tls-ca';
 import { createTerminalCsr } from 'hq-gateway/pki/terminal-csr';
 import { EC_P256, exportKeyPem } from 'hq-gateway/pki/tls-x509';
-import { startGateway, type RunningGateway } from 'hq-gateway/server';
+import type { RunningGateway } from 'hq-gateway/server';
 import { createEnrollmentCode } from 'hq-gateway/terminals/enrollment-codes';
 import { EnrollResponse } from 'hq-gateway/terminals/enroll-contract';
-import { ensureDemoData } from '../../deploy/src/local/seed';
 import { withPostgres } from '../support/postgres';
+import { freePort } from '../support/free-port';
+import { seededHqData, startGatewayPair } from '../support/gateway-pair';
 
 /**
  * HQ as deploy/ sets it up: Debian's haproxy running deploy/hq/haproxy.cfg (only addresses, ports, paths
@@ -80,17 +78,6 @@ function call(
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** `text` with `from` replaced; fails loudly when the deploy file no longer has it. */
 function swap(text: string, from: string | RegExp, to: string): string {
   const found = typeof from === 'string' ? text.includes(from) : new RegExp(from.source, 'm').test(text);
@@ -129,28 +116,13 @@ async function bothGatewaysHealthy(): Promise<Record<string, string>[]> {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'kiosk-haproxy-'));
-  const dataDir = path.join(root, 'data');
-  await ensureDemoData(dataDir);
-  if (!existsSync(hqTlsPaths(dataDir).caCert)) await seedHqTls(dataDir);
-  if (!existsSync(terminalCaPaths(dataDir).cert)) await seedTerminalCa(dataDir);
-  hqCa = await readFile(hqTlsPaths(dataDir).caCert, 'utf8');
-
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  gateways = await Promise.all(
-    ['A', 'B'].map((name) =>
-      startGateway({
-        dataDir,
-        host: '127.0.0.1',
-        port: 0,
-        logger: logger.child({ gateway: name }),
-        databaseUrl: postgres.url(),
-        proxyProtocol: true,
-        metricsPort: 0,
-        rateLimits: { verify: 3 },
-      }),
-    ),
-  );
+  let dataDir: string;
+  ({ root, dataDir, hqCa } = await seededHqData('kiosk-haproxy-'));
+  gateways = await startGatewayPair(dataDir, postgres.url(), {
+    proxyProtocol: true,
+    metricsPort: 0,
+    rateLimits: { verify: 3 },
+  });
 
   balancerPort = await freePort();
   statsSocket = path.join(root, 'haproxy.sock');

@@ -1,24 +1,18 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { request } from 'node:https';
-import os from 'node:os';
-import path from 'node:path';
 import { webcrypto } from 'node:crypto';
-import pino from 'pino';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TerminalSummary, LIVE_PATH } from 'hq-gateway/fleet/ops-schemas';
 import { createOperator } from 'hq-gateway/ops/operators';
 import { SESSION_COOKIE } from 'hq-gateway/ops/auth';
-import { seedTerminalCa, terminalCaPaths } from 'hq-gateway/pki/terminal-ca';
 import { createTerminalCsr } from 'hq-gateway/pki/terminal-csr';
-import { hqTlsPaths, seedHqTls } from 'hq-gateway/pki/tls-ca';
 import { EC_P256, exportKeyPem } from 'hq-gateway/pki/tls-x509';
-import { startGateway, type RunningGateway } from 'hq-gateway/server';
+import type { RunningGateway } from 'hq-gateway/server';
 import { createEnrollmentCode } from 'hq-gateway/terminals/enrollment-codes';
 import { EnrollResponse } from 'hq-gateway/terminals/enroll-contract';
-import { ensureDemoData } from '../../deploy/src/local/seed';
 import { withPostgres } from '../support/postgres';
+import { seededHqData, startGatewayPair } from '../support/gateway-pair';
 
 /**
  * HQ scaled out: two gateway processes' worth of gateways (same data folder for keys and PKI, different
@@ -32,7 +26,6 @@ const TERMINAL_ID = 'T-SCALE-0001';
 const PASSWORD = 'scale-test-password-2026';
 
 let root: string;
-let dataDir: string;
 let hqCa: string;
 let gateways: RunningGateway[] = [];
 const sockets: Socket[] = [];
@@ -147,27 +140,9 @@ async function enroll(gatewayUrl: string, db: RunningGateway['db']) {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'kiosk-scale-'));
-  dataDir = path.join(root, 'data');
-  await ensureDemoData(dataDir);
-  // The seed writes HQ's TLS and terminal CAs; create them here only if this seed predates them.
-  if (!existsSync(hqTlsPaths(dataDir).caCert)) await seedHqTls(dataDir);
-  if (!existsSync(terminalCaPaths(dataDir).cert)) await seedTerminalCa(dataDir);
-  hqCa = await readFile(hqTlsPaths(dataDir).caCert, 'utf8');
-
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  // Started together, as systemd starts hq-gateway@4201 and @4202: the migration lock serialises them.
-  gateways = await Promise.all(
-    ['A', 'B'].map((name) =>
-      startGateway({
-        dataDir,
-        host: '127.0.0.1',
-        port: 0,
-        logger: logger.child({ gateway: name }),
-        databaseUrl: postgres.url(),
-      }),
-    ),
-  );
+  let dataDir: string;
+  ({ root, dataDir, hqCa } = await seededHqData('kiosk-scale-'));
+  gateways = await startGatewayPair(dataDir, postgres.url());
   await createOperator(gateways[0]!.db, { username: 'scale-viewer', password: PASSWORD, role: 'viewer' });
   terminal = await enroll(gateways[1]!.url, gateways[1]!.db);
 });

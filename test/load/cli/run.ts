@@ -12,7 +12,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +28,7 @@ import { ensureDemoData, demoPaths } from '../../../deploy/src/local/seed';
 import { cpuPerTransaction, cpuSnapshot } from '../cpu-usage';
 import { pacing, parseRates } from '../pacing';
 import { newStats, SimulatedKiosk, type LoadStats } from '../simulated-kiosk';
+import { freePort } from '../../support/free-port';
 
 const { values } = parseArgs({
   options: {
@@ -224,15 +224,4 @@ async function startGateway(ca: string): Promise<string> {
   died.catch(() => undefined); // once started, its exit at the end of the run is expected
   await Promise.race([waitForUrl(`${url}/v1/health`, 60_000, ca), died]);
   return url;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
