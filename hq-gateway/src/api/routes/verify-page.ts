@@ -46,6 +46,7 @@ const VERDICTS = {
   void: ['無効(失効)', 'Void: this copy was voided (spoiled and reprinted).'],
   forged: ['偽造の疑い', 'Suspected forgery: the seal does not check out.'],
   error: ['確認できませんでした', 'Could not check: please try again.'],
+  busy: ['確認の回数が多すぎます。1分ほど待ってからお試しください', 'Too many checks from this network: try again in a minute.'],
 };
 document.addEventListener('DOMContentLoaded', () => {
   const form = document.getElementById('form');
@@ -71,6 +72,7 @@ document.addEventListener('DOMContentLoaded', () => {
     try {
       const response = await fetch('/v1/verify?seal=' + encodeURIComponent(seal));
       if (response.status === 400) return show('forged', null);
+      if (response.status === 429) return show('busy', null);
       if (!response.ok) return show('error', null);
       const body = await response.json();
       show(body.result in VERDICTS ? body.result : 'error', body.fields);
@@ -90,7 +92,7 @@ button { font-size: 1.25rem; padding: 0.75rem 1.5rem; margin-top: 0.5rem; }
 .verdict-ja { font-size: 3rem; font-weight: bold; margin: 0; }
 .verdict-en { font-size: 1.5rem; margin: 0.5rem 0 0; }
 .valid { border-color: #0a6b2d; color: #0a6b2d; }
-.void, .error { border-color: #8a5300; color: #8a5300; }
+.void, .error, .busy { border-color: #8a5300; color: #8a5300; }
 .forged { border-color: #b00020; color: #b00020; }
 `;
 
