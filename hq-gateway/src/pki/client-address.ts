@@ -64,7 +64,7 @@ export function acceptProxyProtocol(server: Server, logger: Logger): void {
 /**
  * The client's address: the one the balancer announced for this connection, else the socket's peer.
  * Behind TLS, req.socket is the TLS socket and the raw one is its `_parent` (Node's TLSSocket keeps it
- * there; the proxied-gateway test fails if that ever changes).
+ * there; client-address.test.ts and test/scale/haproxy.test.ts fail if that ever changes).
  */
 export function clientAddress(socket: Socket): string {
   const raw = (socket as Socket & { _parent?: Socket })._parent;
