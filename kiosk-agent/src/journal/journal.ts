@@ -7,8 +7,8 @@ import {
   removeStaleTemp,
   rewriteAtomically,
 } from './file';
-import { applyRefundRecord, keepRefundRecord, type OwedRefund, type OwedRefunds } from './owed-refunds';
-import { JournalRecord, type JournalRecordInput } from './records';
+import { applyRefundRecord, keepRefundRecord, type OwedRefund, type RefundsById } from './owed-refunds';
+import { isRefundRecord, JournalRecord, type JournalRecordInput } from './records';
 import { applyRecord, type JobState, type Jobs } from './replay';
 
 export const JOURNAL_FILE = 'print-jobs.journal';
@@ -25,7 +25,7 @@ export interface JournalOptions {
  */
 export class Journal {
   private jobs: Jobs;
-  private refunds: OwedRefunds;
+  private refunds: RefundsById;
   private records: JournalRecord[];
   private queue: Promise<unknown> = Promise.resolve();
   private broken: Error | null = null;
@@ -64,7 +64,8 @@ export class Journal {
       const record = JournalRecord.parse({ ...input, at: input.at ?? this.now().toISOString() });
       const next = structuredClone(this.jobs);
       applyRecord(next, record);
-      const nextRefunds = structuredClone(this.refunds);
+      // Only a refund record changes the refunds: the others leave the map as it is, uncopied.
+      const nextRefunds = isRefundRecord(record) ? structuredClone(this.refunds) : this.refunds;
       applyRefundRecord(nextRefunds, next, record, { appending: true });
       try {
         await this.file.append(encodeLine(record));
@@ -114,9 +115,7 @@ export class Journal {
   compact(): Promise<{ droppedRecords: number; keptRecords: number }> {
     return this.serialise(async () => {
       const kept = this.records.filter((r) =>
-        r.type === 'refund.owed' || r.type === 'refund.settled'
-          ? keepRefundRecord(this.refunds, r)
-          : !this.jobs.get(r.jobId)?.closed,
+        isRefundRecord(r) ? keepRefundRecord(this.refunds, r) : !this.jobs.get(r.jobId)?.closed,
       );
       await this.file.close();
       let failure: unknown = null;
@@ -157,7 +156,7 @@ export class Journal {
 
 interface JournalState {
   jobs: Jobs;
-  refunds: OwedRefunds;
+  refunds: RefundsById;
 }
 
 /** Replays jobs and owed refunds from the start of a journal (throws on a record against the rules). */

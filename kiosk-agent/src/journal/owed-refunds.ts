@@ -1,4 +1,4 @@
-import type { JournalRecord } from './records';
+import { isRefundRecord, type JournalRecord, type RefundRecord } from './records';
 import { JournalRuleError, type Jobs } from './replay';
 
 /**
@@ -17,7 +17,7 @@ export interface OwedRefund {
   settled: { at: string; staffCodeId: string } | null;
 }
 
-export type OwedRefunds = Map<string, OwedRefund>;
+export type RefundsById = Map<string, OwedRefund>;
 
 /**
  * Applies a refund record to `refunds` in place, or throws JournalRuleError (leaving it untouched); other
@@ -25,12 +25,12 @@ export type OwedRefunds = Map<string, OwedRefund>;
  * the journal, open and paid; on replay it may have been compacted away (it was closed).
  */
 export function applyRefundRecord(
-  refunds: OwedRefunds,
+  refunds: RefundsById,
   jobs: Jobs,
   record: JournalRecord,
   options: { appending: boolean },
 ): void {
-  if (record.type !== 'refund.owed' && record.type !== 'refund.settled') return;
+  if (!isRefundRecord(record)) return;
   const fail = (why: string): never => {
     throw new JournalRuleError(`${record.type} ${record.refundId}: ${why}`);
   };
@@ -59,7 +59,6 @@ export function applyRefundRecord(
 }
 
 /** Whether compaction keeps a record of this kind: owed refunds until settled, nothing of a settled one. */
-export function keepRefundRecord(refunds: OwedRefunds, record: JournalRecord): boolean {
-  if (record.type !== 'refund.owed' && record.type !== 'refund.settled') return false;
+export function keepRefundRecord(refunds: RefundsById, record: RefundRecord): boolean {
   return refunds.get(record.refundId)?.settled === null;
 }

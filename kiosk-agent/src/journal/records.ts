@@ -103,6 +103,12 @@ export const JournalRecord = z.discriminatedUnion('type', [
   RefundSettled,
 ]);
 export type JournalRecord = z.infer<typeof JournalRecord>;
+export type RefundRecord = z.infer<typeof RefundOwed> | z.infer<typeof RefundSettled>;
+
+/** Owed-refund records have rules of their own (owed-refunds.ts): they outlive their job. */
+export function isRefundRecord(record: JournalRecord): record is RefundRecord {
+  return record.type === 'refund.owed' || record.type === 'refund.settled';
+}
 export type RecordType = JournalRecord['type'];
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,4 +1,4 @@
-import type { JobOutcome, JournalRecord } from './records';
+import { isRefundRecord, type JobOutcome, type JournalRecord } from './records';
 
 /**
  * Replays journal records into job states. The same `applyRecord` guards every append, so the rules below hold for
@@ -55,7 +55,7 @@ export type Jobs = Map<string, JobState>;
 /** Applies one record to `jobs` in place, or throws JournalRuleError (leaving `jobs` untouched). */
 export function applyRecord(jobs: Jobs, record: JournalRecord): void {
   // Owed refunds outlive their job: their rules are in owed-refunds.ts.
-  if (record.type === 'refund.owed' || record.type === 'refund.settled') return;
+  if (isRefundRecord(record)) return;
   const fail = (why: string): never => {
     throw new JournalRuleError(`${record.type} ${record.jobId}: ${why}`);
   };

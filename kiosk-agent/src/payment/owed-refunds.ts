@@ -26,13 +26,13 @@ export class OwedRefunds {
   }
 
   summary(): OwedRefundsSummary {
-    const owed = this.list();
-    return { count: owed.length, totalYen: owed.reduce((sum, r) => sum + r.amountYen, 0) };
+    return summarise(this.list());
   }
 
   /** For HQ's status report: the summary and when the longest-waiting refund became owed. */
   report(): KioskDeviceStatus['owedRefunds'] {
-    return { ...this.summary(), oldestAt: this.list()[0]?.owedAt ?? null };
+    const owed = this.list();
+    return { ...summarise(owed), oldestAt: owed[0]?.owedAt ?? null };
   }
 
   onChange(listener: () => void): () => void {
@@ -80,4 +80,8 @@ export class OwedRefunds {
   private changed(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+function summarise(owed: readonly OwedRefund[]): OwedRefundsSummary {
+  return { count: owed.length, totalYen: owed.reduce((sum, r) => sum + r.amountYen, 0) };
 }
