@@ -90,6 +90,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const db = await openDatabase(dbConfig, logger);
   let server: Server;
   let metricsServer: Server | undefined;
+  // Listening servers, closed again if the start fails after them (a half-started gateway keeps no port).
+  const listening: Server[] = [];
   let live: ReturnType<typeof attachLive>;
   let liveAdapter: LiveAdapter | undefined;
   let fleet: ReturnType<typeof startFleet>;
@@ -107,12 +109,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...(options.rateLimits && { rateLimits: options.rateLimits }),
     });
     server = await listen(app, options.host, options.port, identity.tls);
+    listening.push(server);
     if (options.proxyProtocol) acceptProxyProtocol(server, logger);
     if (options.metricsPort !== undefined) {
       // The app's own /metrics route (loopback-only), reached on a listener only the host can connect to.
       const metricsOnly = express();
       metricsOnly.get('/metrics', app);
       metricsServer = await listen(metricsOnly, '127.0.0.1', options.metricsPort);
+      listening.push(metricsServer);
     }
     // The dashboards' live channel and the alert sweep. On PostgreSQL several gateways may run: the
     // adapter relays every io.emit to the dashboards connected to the other instances (LISTEN/NOTIFY).
@@ -122,7 +126,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // Chains the audit rows appended since the last tick (appends themselves take no lock).
     sealer = startAuditSealer({ db, logger });
   } catch (error) {
-    if (metricsServer) await closeServer(metricsServer);
+    for (const started of listening) await closeServer(started);
     await liveAdapter?.close();
     await db.close();
     throw error;
