@@ -141,7 +141,8 @@ export function createMetrics(
   const endpoint: RequestHandler = async (req, res) => {
     if (!open && !isLoopback(clientAddress(req.socket))) {
       // X-Forwarded-For is deliberately ignored: anyone can send it. Behind haproxy the address is the
-      // one its PROXY header names; without that header every request would look like loopback.
+      // one its PROXY header names (--proxy-protocol); without it, a balancer on this host would make every
+      // request look like loopback.
       return sendError(res, new HttpError('NOT_FOUND', 'no such route'));
     }
     res.type(registry.contentType).send(await registry.metrics());
